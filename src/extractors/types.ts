@@ -1,0 +1,44 @@
+/**
+ * The contract between format backends and the rest of the pipeline. Every backend
+ * (text, HTML, later PDF/DOCX/OCR) is a pure function from bytes to an ExtractedLayout:
+ * the positioned table grids in document order plus the narrative text with tables removed.
+ * Backends know nothing about the canonical schema beyond locating tables; the mapper does the rest.
+ */
+import type { Grid } from "../model/grid.js";
+
+export interface ExtractedLayout {
+  /** Table grids in document order. */
+  grids: Grid[];
+  /**
+   * Narrative text in reading order with every table removed (a blank line where a table stood),
+   * so the section splitter never sees table rows such as `四、结转下年度继续办理`.
+   */
+  narrative: string;
+  /** Title as the document states it (`<title>`, first heading, `标题:` line), when any. */
+  title: string | null;
+  /** Charset the bytes were decoded with, and how it was chosen. */
+  charset: string | null;
+  charsetEvidence: string | null;
+  /** Publication date stated by the page itself (meta tag, `发布时间:` line), ISO `YYYY-MM-DD`. */
+  publishedAt: string | null;
+  /** Problems the backend met that the report should carry (never thrown). */
+  warnings: string[];
+}
+
+export interface ExtractInput {
+  bytes: Uint8Array;
+  /** HTTP Content-Type header or known media type, when any (carries the charset for HTML). */
+  contentType?: string;
+  locator: string;
+}
+
+/** Raised for input the backend cannot read at all; the pipeline records it as a failed document. */
+export class UnreadableInputError extends Error {
+  constructor(
+    message: string,
+    readonly code: "empty" | "binary" | "encoding" | "no-tables" | "legacy" | "unsupported",
+  ) {
+    super(message);
+    this.name = "UnreadableInputError";
+  }
+}
