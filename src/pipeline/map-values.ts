@@ -1,0 +1,86 @@
+/**
+ * Reading the k values of one template row from its value cells: directly when the cells are
+ * separate, through the glued-digit splitter when fewer cells than columns hold more digits.
+ * Returns every admissible reading; the table solver or the caller picks among them.
+ */
+import type { CellLocation } from "../model/grid.js";
+import type { Cell } from "../model/report.js";
+import type { ValueKind } from "../model/template.js";
+import { digitCount, type ValueToken, valueTokens } from "./map-rows.js";
+import type { RowCell } from "../model/grid.js";
+import { splitRun } from "./split.js";
+import { parseValue } from "./values.js";
+
+export interface RowReading {
+  /** Each admissible reading: k cells. One reading = determined. */
+  readings: Cell[][];
+  /** How the row was read. */
+  mode: "direct" | "glued" | "short" | "empty";
+  /** Extra non-empty values beyond k (kept for the record). */
+  extra: string[];
+  /** The raw run when glued. */
+  run?: string;
+}
+
+export interface ColumnSpec {
+  kind: ValueKind;
+  unit?: string;
+}
+
+function toCell(text: string, loc: CellLocation | null, spec: ColumnSpec): Cell {
+  const p = parseValue(text, spec.kind, spec.unit);
+  const cell: Cell = { value: p.value, raw: text, source: p.source, loc };
+  if (p.decimal !== undefined) cell.decimal = p.decimal;
+  if (p.unit !== undefined) cell.unit = p.unit;
+  if (p.note !== undefined) cell.note = p.note;
+  return cell;
+}
+
+function locOf(cell: RowCell | undefined): CellLocation | null {
+  return cell ? { ...cell.loc } : null;
+}
+
+export function readRow(values: RowCell[], columns: ColumnSpec[], check?: (v: number[]) => boolean): RowReading {
+  const k = columns.length;
+  const tokens: ValueToken[] = valueTokens(values);
+  while (tokens.length > k && tokens[tokens.length - 1]?.text === "") tokens.pop();
+  const extra = tokens.slice(k).map((t) => t.text).filter((t) => t !== "");
+  if (tokens.length === 0) return { readings: [], mode: "empty", extra };
+
+  if (tokens.length >= k) {
+    const cells = tokens.slice(0, k).map((t, i) => toCell(t.text, locOf(t.cell), columns[i]!));
+    return { readings: [cells], mode: "direct", extra };
+  }
+  // Fewer cells than columns: glued digits if the digits can fill the row.
+  const nonEmpty = tokens.filter((t) => t.text !== "");
+  const run = nonEmpty.map((t) => t.text).join(" ");
+  if (digitCount(nonEmpty) >= k && nonEmpty.length === tokens.length) {
+    const loc = locOf(nonEmpty[0]?.cell);
+    const result = splitRun(run, { kinds: columns.map((c) => c.kind), ...(check ? { check } : {}) });
+    if (result.splits.length > 0 && !result.truncated) {
+      const readings = result.splits.map((parts) => parts.map((p, i) => ({ ...toCell(p, loc, columns[i]!), raw: p })));
+      return { readings, mode: "glued", extra, run };
+    }
+    return { readings: [], mode: "glued", extra, run };
+  }
+  // Too few values and nothing glued: left to right, the rest missing.
+  const cells = columns.map((spec, i) => {
+    const t = tokens[i];
+    if (!t) return { value: null, raw: "", source: "missing", loc: null } as Cell;
+    return toCell(t.text, locOf(t.cell), spec);
+  });
+  return { readings: [cells], mode: "short", extra };
+}
+
+/** Collapses several readings into one row of cells: agreed cells keep their value, the rest are ambiguous. */
+export function mergeReadings(readings: Cell[][], run: string | undefined): Cell[] {
+  const first = readings[0] ?? [];
+  if (readings.length <= 1) return first;
+  return first.map((cell, i) => {
+    const values = readings.map((r) => r[i]?.value ?? null);
+    const distinct = [...new Set(values)];
+    if (distinct.length === 1) return cell;
+    const candidates = distinct.filter((v): v is number => v !== null).sort((a, b) => a - b);
+    return { value: null, raw: run ?? cell.raw, source: "ambiguous", candidates, loc: cell.loc } as Cell;
+  });
+}

@@ -1,0 +1,260 @@
+/**
+ * Versioned schema migrations. Each migration runs in its own transaction together with the
+ * insert of its row into `schema_migrations`, so a crash leaves the database either before or
+ * after a migration, never half-way. Migrations are append-only: never edit a shipped one,
+ * add a new version instead.
+ */
+import type Database from "better-sqlite3";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+const V1_SQL = `
+-- Raw bytes, content-addressed: every document we ever read stays re-extractable.
+CREATE TABLE blobs (
+  sha256      TEXT PRIMARY KEY,
+  size        INTEGER NOT NULL,
+  media_type  TEXT,
+  first_seen  TEXT NOT NULL,
+  bytes       BLOB NOT NULL
+);
+
+-- Provenance: the same bytes may be published at several paths or URLs.
+CREATE TABLE blob_sources (
+  sha256      TEXT NOT NULL REFERENCES blobs(sha256),
+  locator     TEXT NOT NULL,
+  first_seen  TEXT NOT NULL,
+  last_seen   TEXT NOT NULL,
+  UNIQUE (sha256, locator)
+);
+CREATE INDEX blob_sources_locator ON blob_sources(locator);
+
+-- One row per (document, extractor version): the unit of idempotency.
+CREATE TABLE extraction_runs (
+  id                 INTEGER PRIMARY KEY,
+  sha256             TEXT NOT NULL REFERENCES blobs(sha256),
+  extractor_name     TEXT NOT NULL,
+  extractor_version  TEXT NOT NULL,
+  started_at         TEXT NOT NULL,
+  finished_at        TEXT NOT NULL,
+  status             TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
+  error              TEXT,
+  format             TEXT,
+  charset            TEXT,
+  UNIQUE (sha256, extractor_name, extractor_version)
+);
+CREATE INDEX extraction_runs_status ON extraction_runs(status);
+
+CREATE TABLE reports (
+  id            INTEGER PRIMARY KEY,
+  run_id        INTEGER NOT NULL UNIQUE REFERENCES extraction_runs(id),
+  sha256        TEXT NOT NULL REFERENCES blobs(sha256),
+  locator       TEXT NOT NULL,
+  title         TEXT,
+  organ         TEXT,
+  year          INTEGER,
+  published_at  TEXT,
+  period        TEXT,
+  template      TEXT,
+  t2_template   TEXT,
+  t3_template   TEXT,
+  t4_template   TEXT,
+  status        TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
+  problems      TEXT NOT NULL DEFAULT '[]',
+  preamble      TEXT NOT NULL DEFAULT '',
+  is_current    INTEGER NOT NULL CHECK (is_current IN (0, 1))
+);
+-- The database itself guarantees at most one current report per document.
+CREATE UNIQUE INDEX reports_current_sha256 ON reports(sha256) WHERE is_current = 1;
+CREATE INDEX reports_organ_year ON reports(organ, year);
+CREATE INDEX reports_year ON reports(year);
+
+-- WITHOUT ROWID: the natural key is the primary key and rows are small.
+CREATE TABLE cells (
+  report_id   INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  tbl         TEXT NOT NULL,
+  row_key     TEXT NOT NULL,
+  col_key     TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  value       REAL,
+  value_text  TEXT,
+  unit        TEXT,
+  raw         TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  note        TEXT,
+  candidates  TEXT,
+  confidence  REAL,
+  grid        TEXT,
+  grid_row    INTEGER,
+  grid_col    INTEGER,
+  page        INTEGER,
+  bbox        TEXT,
+  line        INTEGER,
+  PRIMARY KEY (report_id, path)
+) WITHOUT ROWID;
+
+-- expected/actual have no declared type on purpose: they hold a number or a decimal string,
+-- and any type name (even ANY) would give them an affinity that rewrites '7730.28' as a REAL.
+CREATE TABLE findings (
+  id         INTEGER PRIMARY KEY,
+  report_id  INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  rule       TEXT NOT NULL,
+  severity   TEXT NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+  origin     TEXT NOT NULL CHECK (origin IN ('source', 'extraction')),
+  path       TEXT,
+  paths      TEXT NOT NULL DEFAULT '[]',
+  expected,
+  actual,
+  residual   REAL,
+  message    TEXT NOT NULL
+);
+CREATE INDEX findings_report ON findings(report_id);
+CREATE INDEX findings_rule ON findings(rule);
+
+CREATE TABLE extra_rows (
+  id         INTEGER PRIMARY KEY,
+  report_id  INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  tbl        TEXT NOT NULL,
+  label      TEXT NOT NULL,
+  "values"   TEXT NOT NULL DEFAULT '[]',
+  loc        TEXT
+);
+CREATE INDEX extra_rows_report ON extra_rows(report_id);
+
+CREATE TABLE sections (
+  id         INTEGER PRIMARY KEY,
+  report_id  INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  key        TEXT NOT NULL,
+  heading    TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  UNIQUE (report_id, key)
+);
+
+-- Substring search for terms of 3+ characters; external content, so the text is stored once.
+CREATE VIRTUAL TABLE sections_fts USING fts5(
+  heading, text, content = 'sections', content_rowid = 'id', tokenize = 'trigram'
+);
+
+-- Trigram cannot match 1–2 character terms, and 2-character words (复议, 诉讼, 公开) are common
+-- in Chinese. This table indexes a rendering where every overlapping pair of Han characters is
+-- a token (see bigrams.ts). The rendering is not the stored text, so the table is contentless;
+-- contentless_delete lets the delete trigger below keep it in sync.
+CREATE VIRTUAL TABLE sections_bigram USING fts5(
+  heading, text, content = '', contentless_delete = 1, tokenize = 'unicode61'
+);
+
+-- The trigram index follows the sections table through triggers (pure SQL, so rows written by
+-- any client stay searchable). The bigram rows need JavaScript to render and are inserted by
+-- the store next to each section; only their removal can be a trigger.
+CREATE TRIGGER sections_ai AFTER INSERT ON sections BEGIN
+  INSERT INTO sections_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text);
+END;
+CREATE TRIGGER sections_ad AFTER DELETE ON sections BEGIN
+  INSERT INTO sections_fts(sections_fts, rowid, heading, text) VALUES ('delete', old.id, old.heading, old.text);
+  DELETE FROM sections_bigram WHERE rowid = old.id;
+END;
+CREATE TRIGGER sections_au AFTER UPDATE ON sections BEGIN
+  INSERT INTO sections_fts(sections_fts, rowid, heading, text) VALUES ('delete', old.id, old.heading, old.text);
+  INSERT INTO sections_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text);
+END;
+`;
+
+/** Ordered by version, strictly increasing. Append only. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial schema", sql: V1_SQL }];
+
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version     INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  applied_at  TEXT NOT NULL
+)`;
+
+/** Highest version the code knows. */
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.reduce((max, m) => Math.max(max, m.version), 0);
+}
+
+/** Highest applied version, 0 for a fresh database; null when there is no migrations table at all. */
+export function currentVersion(db: Database.Database): number | null {
+  const table = db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (!table) return null;
+  const row = db.prepare<[], { v: number | null }>("SELECT max(version) AS v FROM schema_migrations").get();
+  return row?.v ?? 0;
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  let prev = 0;
+  for (const m of migrations) {
+    if (!Number.isInteger(m.version) || m.version <= prev) {
+      throw new StoreError(`migrations must have strictly increasing integer versions (at ${m.version} "${m.name}")`);
+    }
+    prev = m.version;
+  }
+}
+
+function newerError(found: number, known: number): StoreError {
+  return new StoreError(
+    `database schema version ${found} is newer than this nianbao supports (${known}); upgrade nianbao to open it`,
+  );
+}
+
+/**
+ * Bring a read-write database up to date. Returns the versions applied (empty when up to date).
+ * Each migration takes an IMMEDIATE transaction and re-checks the version inside it, so two
+ * processes opening the same fresh file cannot both apply it.
+ * Throws StoreError when the database is newer than the code.
+ */
+export function migrate(
+  db: Database.Database,
+  now: () => string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
+  assertOrdered(migrations);
+  db.exec(CREATE_MIGRATIONS_TABLE);
+  const known = latestVersion(migrations);
+  const start = currentVersion(db) ?? 0;
+  if (start > known) throw newerError(start, known);
+
+  const record = db.prepare<[number, string, string]>(
+    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+  );
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= start) continue;
+    const apply = db.transaction(() => {
+      if ((currentVersion(db) ?? 0) >= m.version) return;
+      db.exec(m.sql);
+      record.run(m.version, m.name, now());
+      applied.push(m.version);
+    });
+    apply.immediate();
+  }
+  return applied;
+}
+
+/**
+ * For read-only connections, which must never migrate: the schema must be exactly the code's.
+ * Throws StoreError for a file that is not a nianbao store, is behind, or is ahead.
+ */
+export function assertCurrent(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  const known = latestVersion(migrations);
+  const found = currentVersion(db);
+  if (found === null) throw new StoreError(`${db.name} is not a nianbao store (no schema_migrations table)`);
+  if (found > known) throw newerError(found, known);
+  if (found < known) {
+    throw new StoreError(
+      `database schema version ${found} is older than this nianbao (${known}); open it read-write once to migrate`,
+    );
+  }
+}
