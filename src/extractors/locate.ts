@@ -86,7 +86,11 @@ export function locateTables(text: string): TableRegions {
   let t3: Span | null = null;
   if (t3Anchor) {
     const last = firstMatch(text, [T3_LAST_ROW], t3Anchor.start);
-    t3 = { start: t3Anchor.start, end: last ? endOfValueRun(text, last.end) : t3Anchor.end };
+    // A truncated table has no last row: it runs to table 四, section 五/六 or the end of the text.
+    const fallback =
+      firstMatch(text, T4_ANCHORS, t3Anchor.end)?.start ?? firstMatch(text, AFTER_T4, t3Anchor.end)?.start ?? text.length;
+    const review = firstMatch(text, [T4_REVIEW], t3Anchor.end, fallback);
+    t3 = { start: t3Anchor.start, end: last ? endOfValueRun(text, last.end) : (review?.start ?? fallback) };
   }
 
   const t4From = t3?.end ?? t2Caption?.end ?? 0;
@@ -120,7 +124,9 @@ export function locateTables(text: string): TableRegions {
     else {
       const terminal = lastMatch(text, T2_TERMINALS[0]!, t2Caption.start, text.length) ??
         lastMatch(text, T2_TERMINALS[1]!, t2Caption.start, text.length);
-      end = terminal ? endOfValueRun(text, terminal.end) : t2Caption.end;
+      end = terminal
+        ? endOfValueRun(text, terminal.end)
+        : (firstMatch(text, AFTER_T4, t2Caption.end)?.start ?? text.length);
     }
     t2 = { start: t2Caption.start, end };
     // A section heading such as `三、收到和处理…` just before table 三 stays narrative.

@@ -1,0 +1,157 @@
+/**
+ * The whole single-document pipeline: bytes → format → layout → canonical tables → meta,
+ * sections → findings → Report. Never throws for bad input: a document that cannot be read
+ * becomes a `failed` report that says why, so a batch run goes on.
+ */
+import { createHash } from "node:crypto";
+import { extractHtml } from "../extractors/html.js";
+import { extractText } from "../extractors/text.js";
+import { type ExtractedLayout, type ExtractInput, UnreadableInputError } from "../extractors/types.js";
+import { type Cell, type Finding, type Report, ReportSchema, type ReportMeta } from "../model/report.js";
+import type { TemplateId } from "../model/template.js";
+import { detectFormat } from "./detect.js";
+import { finding, X } from "./findings.js";
+import { mapTables } from "./map.js";
+import { readMeta } from "./meta.js";
+import { splitSections } from "./sections.js";
+import { validate } from "./validate.js";
+
+/** Bump when extraction output changes: stored runs are keyed by it and re-extraction keeps history. */
+export const EXTRACTOR = { name: "nianbao", version: "0.1.0" } as const;
+
+const LEGACY_MARKERS = /依申请公开政府信息情况|咨询处理|收费及减免|行政申诉|因政府信息公开申请提起行政复议/;
+
+function emptyMeta(): ReportMeta {
+  return {
+    title: null,
+    organ: null,
+    year: null,
+    published_at: null,
+    period: null,
+    template: null,
+    templates: { t2: null, t3: null, t4: null },
+  };
+}
+
+function overallTemplate(t: ReportMeta["templates"]): TemplateId | null {
+  const ids = [t.t2, t.t3].filter((x): x is TemplateId => x !== null);
+  if (ids.length === 0) return t.t4;
+  if (ids.includes("v2019") && ids.some((x) => x !== "v2019")) return "hybrid";
+  if (ids.includes("v2021-collapsed-other")) return "v2021-collapsed-other";
+  return ids[0]!;
+}
+
+/** A table printed with labels but no numbers at all is unfilled, never a table of zeros (spec §5). */
+function markUnfilled(cells: Record<string, Cell>, table: string): Finding | null {
+  const own = Object.entries(cells).filter(([p]) => p.startsWith(`${table}.`));
+  if (own.length === 0 || !own.every(([, c]) => c.source === "blank" || c.source === "missing")) return null;
+  if (own.every(([, c]) => c.source === "missing")) return null;
+  for (const [p, c] of own) cells[p] = { ...c, value: null };
+  return finding({
+    rule: X.UNFILLED_TABLE,
+    severity: "warning",
+    origin: "source",
+    message: `${table === "t2" ? "表二" : table === "t3" ? "表三" : "表四"}只有表头，没有填写任何数字（未按0处理）`,
+  });
+}
+
+function layoutFor(format: string, input: ExtractInput): ExtractedLayout {
+  if (format === "html") return extractHtml(input);
+  if (format === "text") return extractText(input);
+  throw new UnreadableInputError(`暂不支持的格式：${format}（PDF/Word/图片将由后续提取器处理）`, "unsupported");
+}
+
+export function extractReport(input: ExtractInput): Report {
+  const bytes = input.bytes;
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const detected = detectFormat(bytes, input.locator, input.contentType);
+  const base = {
+    source: {
+      locator: input.locator,
+      sha256,
+      size: bytes.length,
+      format: detected.format,
+      media_type: detected.mediaType,
+      charset: null as string | null,
+    },
+    extractor: { ...EXTRACTOR },
+    extra_rows: [],
+    sections: {},
+    preamble: "",
+  };
+  const failed = (problem: string, meta = emptyMeta()): Report => ({
+    ...base,
+    status: "failed",
+    problems: [problem],
+    meta,
+    cells: {},
+    findings: [],
+  });
+
+  let layout: ExtractedLayout;
+  try {
+    layout = layoutFor(detected.format, input);
+  } catch (err) {
+    if (err instanceof UnreadableInputError) return failed(err.message);
+    return failed(`提取器内部错误：${(err as Error).message}`);
+  }
+  base.source.charset = layout.charset;
+
+  const textMeta = readMeta(layout.title, layout.narrative, layout.publishedAt);
+  const mapped = mapTables(layout.grids, textMeta.year);
+  const meta: ReportMeta = {
+    title: textMeta.title,
+    organ: textMeta.organ,
+    year: textMeta.year,
+    published_at: textMeta.publishedAt,
+    period: textMeta.period,
+    template: null,
+    templates: mapped.templates,
+  };
+  meta.template = overallTemplate(meta.templates);
+
+  const anyTable = mapped.found.t2 || mapped.found.t3 || mapped.found.t4;
+  if (!anyTable) {
+    if ((meta.year !== null && meta.year <= 2018) || LEGACY_MARKERS.test(layout.narrative)) {
+      return failed("2019年以前的旧式年报（legacy），不在统计表格式范围内 (pre-2019 legacy report, out of scope)", {
+        ...meta,
+        template: "legacy",
+      });
+    }
+    const why = layout.grids.length === 0 ? "文档中没有找到任何表格" : "找到的表格都不是年报统计表";
+    return failed(`${why} (no report tables found)`, meta);
+  }
+
+  const { sections, preamble } = splitSections(layout.narrative);
+  const extraction = [...mapped.findings];
+  for (const t of ["t2", "t3", "t4"]) {
+    const f = markUnfilled(mapped.cells, t);
+    if (f) extraction.push(f);
+  }
+  const sourceFindings = validate({
+    cells: mapped.cells,
+    meta,
+    found: mapped.found,
+    t3RowsPrinted: mapped.t3RowsPrinted,
+    sectionsPresent: Object.keys(sections),
+    narrative: { s1: sections.s1_overview?.text ?? preamble },
+  });
+  const problems = [
+    ...layout.warnings,
+    ...(["t2", "t3", "t4"] as const)
+      .filter((t) => !mapped.found[t])
+      .map((t) => `未找到${t === "t2" ? "表二" : t === "t3" ? "表三" : "表四"} (table ${t} not found)`),
+    ...extraction.filter((f) => f.severity !== "info").map((f) => f.message),
+  ];
+  return ReportSchema.parse({
+    ...base,
+    status: problems.length > 0 ? "partial" : "ok",
+    problems,
+    meta,
+    cells: mapped.cells,
+    extra_rows: mapped.extraRows,
+    sections,
+    preamble,
+    findings: [...extraction, ...sourceFindings],
+  });
+}
