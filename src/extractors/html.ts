@@ -1,14 +1,13 @@
 /**
  * HTML backend: bytes of a report page → positioned table grids + narrative with the tables cut out.
  *
- * One parse per document (cheerio/parse5, the browser algorithm, so the broken markup that CMS editors
- * and Word exports produce is repaired the same way a browser repairs it), then one explicit-stack walk
- * over the tree. Walks are iterative because Word junk such as thousands of unclosed `<font>` tags can nest
+ * One parse per document (cheerio with htmlparser2, see extractHtml), then one explicit-stack walk over
+ * the tree that yields grids, narrative and page metadata together. Walks are iterative because Word junk such as thousands of unclosed `<font>` tags can nest
  * deeper than the call stack allows, and bad input must never throw.
  */
 import * as cheerio from "cheerio";
 import type { CellLocation, Grid, GridCell } from "../model/grid.js";
-import { decodeBytes } from "./decode.js";
+import { charsetFromContentType, charsetFromMeta, decodeBytes } from "./decode.js";
 import { type ExtractedLayout, type ExtractInput, UnreadableInputError } from "./types.js";
 
 /** domhandler's node types, reached through cheerio's own signature so we need no extra dependency. */
@@ -100,6 +99,8 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
     publishedAt: null,
     warnings: [],
   };
+  const declared = declaredCharsetMismatch(input, decoded.charset, decoded.evidence);
+  if (declared) layout.warnings.push(declared);
   if (decoded.evidence.startsWith("lossy")) {
     layout.warnings.push(`charset: ${decoded.evidence}; text may contain replacement characters`);
   }
@@ -112,7 +113,7 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
   try {
     // htmlparser2 rather than parse5: about twice as fast on table-heavy pages and it repairs the usual
     // CMS/Word breakage (implied </td>, </tr>, </p>) the same way; parse5's foster parenting of stray
-    // table text is mimicked in analyseTable.
+    // table text is mimicked by tableParts.
     const $ = cheerio.load(decoded.text, { xml: { xmlMode: false } });
     const root = $.root()[0];
     if (!root) throw new Error("parser returned no document");
@@ -133,6 +134,19 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
     layout.warnings.push(`HTML parse failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   return layout;
+}
+
+/**
+ * A declared charset the bytes contradict (GBK pages labelled utf-8 are common). Decoding already
+ * recovered; the warning keeps the page's defect visible in the report.
+ */
+function declaredCharsetMismatch(input: ExtractInput, used: string, evidence: string): string | null {
+  if (evidence === "bom" || evidence === "http-header" || evidence === "meta") return null;
+  const header = charsetFromContentType(input.contentType);
+  const meta = charsetFromMeta(input.bytes);
+  const [charset, where] = header && header !== used ? [header, "HTTP header"] : [meta, "<meta>"];
+  if (!charset || charset === used) return null;
+  return `charset: ${where} declares ${charset} but the bytes are not valid ${charset}; decoded as ${used}`;
 }
 
 /** Share of characters that no text document contains: C0 controls (bar tab/CR/LF/FF) and U+FFFD. */
@@ -490,7 +504,8 @@ function walkDocument(root: AnyNode): WalkResult {
     }
     if (name === "table") {
       // Ids follow the page's own `<table>` order (1-based, like XPath `(//table)[n]`), so an id can be
-      // traced back to the page even when wrappers and empty tables are not emitted.
+      // traced back to the page even when wrappers and empty tables are not emitted. Tables inside
+      // skipped subtrees (hidden, <noscript>) are never met and so not counted.
       tableCount++;
       const verdict = analyseTable(node, `html:table[${tableCount}]`);
       if (verdict.kind === "data") {

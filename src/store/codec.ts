@@ -21,7 +21,7 @@ const MONEY_COLUMNS: ReadonlySet<string> = new Set(
 export function splitPath(path: string): { tbl: string; rowKey: string; colKey: string } {
   const first = path.indexOf(".");
   const last = path.lastIndexOf(".");
-  if (first <= 0 || last === first || last === path.length - 1) {
+  if (first <= 0 || last <= first + 1 || last === path.length - 1) {
     throw new StoreError(`cell path "${path}" is not of the form table.row.column`);
   }
   return { tbl: path.slice(0, first), rowKey: path.slice(first + 1, last), colKey: path.slice(last + 1) };

@@ -38,7 +38,9 @@ const T3_SQL = `WITH ${PAIRS}
 SELECT p.cur_id AS curId, p.prev_id AS prevId, p.organ AS organ, p.year AS year,
        a.col_key AS col, a.value AS actual, b.value AS expected
 FROM pairs p
-JOIN cells a ON a.report_id = p.cur_id AND a.tbl = 't3' AND a.row_key = 'carried_over'
+-- The path range lets the (report_id, path) primary key find the row's cells without a scan.
+JOIN cells a ON a.report_id = p.cur_id AND a.path > 't3.carried_over.' AND a.path < 't3.carried_over/'
+  AND a.tbl = 't3' AND a.row_key = 'carried_over'
 JOIN cells b ON b.report_id = p.prev_id AND b.path = 't3.carried_forward.' || a.col_key
 WHERE a.value IS NOT NULL AND b.value IS NOT NULL AND a.value <> b.value`;
 
@@ -145,7 +147,10 @@ interface PairKey {
 }
 function byPair(a: PairKey, b: PairKey): number {
   return (
-    (a.organ < b.organ ? -1 : a.organ > b.organ ? 1 : 0) || a.year - b.year || a.curId - b.curId || a.prevId - b.prevId
+    (a.organ < b.organ ? -1 : a.organ > b.organ ? 1 : 0) ||
+    a.year - b.year ||
+    a.curId - b.curId ||
+    a.prevId - b.prevId
   );
 }
 

@@ -186,7 +186,9 @@ export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): nu
 /** Highest applied version, 0 for a fresh database; null when there is no migrations table at all. */
 export function currentVersion(db: Database.Database): number | null {
   const table = db
-    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+    )
     .get();
   if (!table) return null;
   const row = db.prepare<[], { v: number | null }>("SELECT max(version) AS v FROM schema_migrations").get();
@@ -197,7 +199,9 @@ function assertOrdered(migrations: readonly Migration[]): void {
   let prev = 0;
   for (const m of migrations) {
     if (!Number.isInteger(m.version) || m.version <= prev) {
-      throw new StoreError(`migrations must have strictly increasing integer versions (at ${m.version} "${m.name}")`);
+      throw new StoreError(
+        `migrations must have strictly increasing integer versions (at ${m.version} "${m.name}")`,
+      );
     }
     prev = m.version;
   }

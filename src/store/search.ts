@@ -78,7 +78,8 @@ export function planSearch(terms: readonly string[], opts: SearchOptions): Plan 
   const year = opts.year ?? null;
   const organ = opts.organ ?? null;
   params.push(year, year, organ, organ);
-  const limit = opts.limit === undefined ? 50 : Number.isFinite(opts.limit) && opts.limit > 0 ? opts.limit : -1;
+  const limit =
+    opts.limit === undefined ? 50 : Number.isFinite(opts.limit) && opts.limit > 0 ? opts.limit : -1;
   params.push(Math.floor(limit));
   const sql = `SELECT s.id AS sectionId, s.report_id AS reportId, r.organ AS organ, r.year AS year,
       s.key AS sectionKey, s.heading AS heading, s.text AS text
@@ -100,7 +101,8 @@ function occurrences(text: string, terms: readonly string[]): [number, number][]
   const spans: [number, number][] = [];
   for (const term of terms) {
     const needle = foldAscii(term);
-    for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) spans.push([i, i + needle.length]);
+    for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1))
+      spans.push([i, i + needle.length]);
   }
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const merged: [number, number][] = [];

@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+/**
+ * nianbao command line. Exit codes (also in README):
+ *   0 success (documents may be `partial`; their problems are listed)
+ *   1 unexpected internal error
+ *   2 usage error (bad arguments, unknown report, SQL rejected)
+ *   3 input could not be extracted (`extract` on a failed document; `ingest` when every document failed)
+ *   4 `audit --strict` found error-level findings
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, InvalidArgumentError } from "commander";
+import { toContractJson } from "../pipeline/contract.js";
+import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
+import { type IngestItem, ingestFiles, listInputs } from "../pipeline/ingest.js";
+import { openStore, type Store } from "../store/store.js";
+import { Progress } from "./progress.js";
+import { renderReport } from "./render.js";
+
+const DEFAULT_DB = "./nianbao.db";
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+class UsageError extends Error {}
+
+function intOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError("需要整数 (an integer)");
+  return n;
+}
+
+function withStore<T>(db: string, fn: (store: Store) => T, readonly = false): T {
+  const store = openStore(db, { readonly });
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function printIngestSummary(items: IngestItem[], out: NodeJS.WritableStream): void {
+  const count = (s: IngestItem["status"]) => items.filter((i) => i.status === s).length;
+  out.write(
+    `\n共 ${items.length} 个文件：成功 ${count("ok")}，部分成功 ${count("partial")}，失败 ${count("failed")}，已存在跳过 ${count("skipped")}\n`,
+  );
+  const flagged = items.filter((i) => i.errors > 0);
+  if (flagged.length > 0) {
+    out.write(`表格自身勾稽错误的报告 ${flagged.length} 份：\n`);
+    for (const i of flagged) out.write(`  ${i.organ ?? "?"} ${i.year ?? "?"}  ${i.errors} 项错误  ${i.locator}\n`);
+  }
+  const problems = items.filter((i) => i.status === "failed" || i.status === "partial");
+  if (problems.length > 0) {
+    out.write("有问题的文件：\n");
+    for (const i of problems) out.write(`  [${i.status}] ${i.locator}: ${i.problem ?? ""}\n`);
+  }
+}
+
+async function runIngest(paths: string[], opts: { db: string; concurrency: number }): Promise<number> {
+  const files = await listInputs(paths);
+  if (files.length === 0) throw new UsageError("没有找到可导入的文件 (no input files)");
+  const progress = new Progress(process.stderr, files.length);
+  const store = openStore(opts.db);
+  let items: IngestItem[];
+  try {
+    items = await ingestFiles(store, files, {
+      concurrency: opts.concurrency,
+      onProgress: (done, _t, item) => progress.tick(done, item.locator),
+    });
+  } finally {
+    store.close();
+    progress.end();
+  }
+  printIngestSummary(items, process.stdout);
+  return items.every((i) => i.status === "failed") ? 3 : 0;
+}
+
+function runAudit(opts: { db: string; year?: number; organ?: string; json?: boolean; strict?: boolean; rule?: string }): number {
+  return withStore(
+    opts.db,
+    (store) => {
+      const filter = { ...(opts.year ? { year: opts.year } : {}), ...(opts.organ ? { organ: opts.organ } : {}) };
+      const single = store.findings({ ...filter, ...(opts.rule ? { rule: opts.rule } : {}) });
+      const cross = store.crossYearFindings(filter).filter((f) => !opts.rule || f.rule.startsWith(opts.rule));
+      const reports = store.listReports(filter);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ reports, findings: single, cross_year: cross }, null, 2)}\n`);
+      } else {
+        process.stdout.write(`报告 ${reports.length} 份；单份报告检查结果 ${single.length} 条；跨年度检查结果 ${cross.length} 条\n`);
+        const byRule = new Map<string, number>();
+        for (const f of [...single, ...cross]) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+        for (const [rule, n] of [...byRule].sort()) process.stdout.write(`  ${rule.padEnd(18)} ${n}\n`);
+        process.stdout.write("\n");
+        for (const f of single) {
+          const who = f.origin === "source" ? "来源" : "提取";
+          process.stdout.write(`[${f.severity}] ${f.rule} (${who}) #${f.reportId} ${f.organ ?? "?"} ${f.year ?? "?"} ${f.path ?? ""}\n    ${f.message}\n`);
+        }
+        for (const f of cross) {
+          process.stdout.write(`[${f.severity}] ${f.rule} (跨年度) #${f.reportId}←#${f.previousReportId} ${f.organ} ${f.path ?? ""}\n    ${f.message}\n`);
+        }
+      }
+      const errors = [...single, ...cross].filter((f) => f.severity === "error").length;
+      return opts.strict && errors > 0 ? 4 : 0;
+    },
+    true,
+  );
+}
+
+async function runDemo(opts: { db: string }): Promise<number> {
+  const samples = path.join(projectRoot, "samples");
+  process.stdout.write(`演示：导入 ${samples} 中的样本到 ${opts.db}\n`);
+  const code = await runIngest([samples], { db: opts.db, concurrency: 4 });
+  process.stdout.write("\n--- 审计 (audit) ---\n");
+  runAudit({ db: opts.db, strict: false });
+  process.stdout.write(`\n试试：\n  npx nianbao show 1 --db ${opts.db}\n  npx nianbao search 复议 --db ${opts.db}\n  npx nianbao query "select organ, year, template from reports" --db ${opts.db}\n`);
+  return code === 3 ? 3 : 0;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name("nianbao")
+    .description("政府信息公开工作年度报告：提取统计表、检查勾稽关系、存入 SQLite")
+    .version(EXTRACTOR.version)
+    .showHelpAfterError();
+
+  program
+    .command("ingest")
+    .description("导入文件或目录（递归）到数据库")
+    .argument("<paths...>", "files or directories")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("-c, --concurrency <n>", "files read in parallel", intOption, 4)
+    .action(async (paths: string[], o) => setExit(await runIngest(paths, o)));
+
+  program
+    .command("extract")
+    .description("提取单个文件（不写数据库）")
+    .argument("<file>")
+    .option("--json", "print the extract --json contract")
+    .option("--content-type <type>", "media type / HTTP Content-Type of the bytes (charset)")
+    .action((file: string, o: { json?: boolean; contentType?: string }) => {
+      const report = extractReport({ bytes: readFileSync(file), locator: file, ...(o.contentType ? { contentType: o.contentType } : {}) });
+      if (o.json) process.stdout.write(`${JSON.stringify(toContractJson(report), null, 2)}\n`);
+      else process.stdout.write(`${renderReport(report, { color: Boolean(process.stdout.isTTY) })}\n`);
+      if (report.status === "failed") {
+        process.stderr.write(`提取失败：${report.problems.join("; ")}\n`);
+        setExit(3);
+      }
+    });
+
+  program
+    .command("audit")
+    .description("列出检查结果（单份报告规则 + 跨年度规则）")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--year <year>", "report year", intOption)
+    .option("--organ <text>", "organ name contains")
+    .option("--rule <id>", "rule id or prefix (T3, T3.R1, D.R8 …)")
+    .option("--json", "machine-readable output")
+    .option("--strict", "exit 4 when any error-level finding exists")
+    .action((o) => setExit(runAudit(o)));
+
+  program
+    .command("search")
+    .description("全文检索（多个词为“与”关系；两字词如“复议”也可检索）")
+    .argument("<terms...>")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--year <year>", "report year", intOption)
+    .option("--organ <text>", "organ name contains")
+    .option("--limit <n>", "maximum hits", intOption, 20)
+    .option("--json", "machine-readable output")
+    .action((terms: string[], o) =>
+      withStore(
+        o.db,
+        (store) => {
+          const hits = store.search(terms, { limit: o.limit, ...(o.year ? { year: o.year } : {}), ...(o.organ ? { organ: o.organ } : {}) });
+          if (o.json) process.stdout.write(`${JSON.stringify(hits, null, 2)}\n`);
+          else {
+            process.stdout.write(`${hits.length} 条结果\n`);
+            for (const h of hits) process.stdout.write(`#${h.reportId} ${h.organ ?? "?"} ${h.year ?? "?"} ${h.heading}\n    ${h.snippet}\n`);
+          }
+        },
+        true,
+      ),
+    );
+
+  program
+    .command("query")
+    .description("只读 SQL 查询")
+    .argument("<sql>")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--json", "JSON rows instead of a table")
+    .action((sql: string, o) =>
+      withStore(
+        o.db,
+        (store) => {
+          const result = store.query(sql);
+          if (o.json) process.stdout.write(`${JSON.stringify(result.rows, null, 2)}\n`);
+          else {
+            process.stdout.write(`${result.columns.join("\t")}\n`);
+            for (const r of result.rows) process.stdout.write(`${result.columns.map((c) => String(r[c] ?? "")).join("\t")}\n`);
+          }
+        },
+        true,
+      ),
+    );
+
+  program
+    .command("show")
+    .description("在终端显示一份报告的三张表（被标记的单元格带 *）")
+    .argument("<report>", "report id or sha256 (prefix)")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--json", "print the stored report as the extract --json contract")
+    .action((ref: string, o) =>
+      withStore(
+        o.db,
+        (store) => {
+          const stored = store.getReport(/^\d+$/.test(ref) ? Number(ref) : ref);
+          if (!stored) throw new UsageError(`没有这份报告：${ref}`);
+          if (o.json) process.stdout.write(`${JSON.stringify(toContractJson(stored.report), null, 2)}\n`);
+          else process.stdout.write(`${renderReport(stored.report, { color: Boolean(process.stdout.isTTY) })}\n`);
+        },
+        true,
+      ),
+    );
+
+  program
+    .command("demo")
+    .description("把自带样本导入数据库并打印审计结果")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .action(async (o) => setExit(await runDemo(o)));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  program.exitOverride();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number; message?: string };
+    if (e.code?.startsWith("commander.")) {
+      process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : 2;
+      return;
+    }
+    if (err instanceof UsageError || (err as Error).name === "StoreError" || (err as Error).name === "SqliteError") {
+      process.stderr.write(`nianbao: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`nianbao: 内部错误 ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.exitCode = code;
+}
+
+await main();
