@@ -46,7 +46,8 @@ function printIngestSummary(items: IngestItem[], out: NodeJS.WritableStream): vo
   const flagged = items.filter((i) => i.errors > 0);
   if (flagged.length > 0) {
     out.write(`表格自身勾稽错误的报告 ${flagged.length} 份：\n`);
-    for (const i of flagged) out.write(`  ${i.organ ?? "?"} ${i.year ?? "?"}  ${i.errors} 项错误  ${i.locator}\n`);
+    for (const i of flagged)
+      out.write(`  ${i.organ ?? "?"} ${i.year ?? "?"}  ${i.errors} 项错误  ${i.locator}\n`);
   }
   const problems = items.filter((i) => i.status === "failed" || i.status === "partial");
   if (problems.length > 0) {
@@ -74,28 +75,46 @@ async function runIngest(paths: string[], opts: { db: string; concurrency: numbe
   return items.every((i) => i.status === "failed") ? 3 : 0;
 }
 
-function runAudit(opts: { db: string; year?: number; organ?: string; json?: boolean; strict?: boolean; rule?: string }): number {
+function runAudit(opts: {
+  db: string;
+  year?: number;
+  organ?: string;
+  json?: boolean;
+  strict?: boolean;
+  rule?: string;
+}): number {
   return withStore(
     opts.db,
     (store) => {
-      const filter = { ...(opts.year ? { year: opts.year } : {}), ...(opts.organ ? { organ: opts.organ } : {}) };
+      const filter = {
+        ...(opts.year ? { year: opts.year } : {}),
+        ...(opts.organ ? { organ: opts.organ } : {}),
+      };
       const single = store.findings({ ...filter, ...(opts.rule ? { rule: opts.rule } : {}) });
       const cross = store.crossYearFindings(filter).filter((f) => !opts.rule || f.rule.startsWith(opts.rule));
       const reports = store.listReports(filter);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ reports, findings: single, cross_year: cross }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ reports, findings: single, cross_year: cross }, null, 2)}\n`,
+        );
       } else {
-        process.stdout.write(`报告 ${reports.length} 份；单份报告检查结果 ${single.length} 条；跨年度检查结果 ${cross.length} 条\n`);
+        process.stdout.write(
+          `报告 ${reports.length} 份；单份报告检查结果 ${single.length} 条；跨年度检查结果 ${cross.length} 条\n`,
+        );
         const byRule = new Map<string, number>();
         for (const f of [...single, ...cross]) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
         for (const [rule, n] of [...byRule].sort()) process.stdout.write(`  ${rule.padEnd(18)} ${n}\n`);
         process.stdout.write("\n");
         for (const f of single) {
           const who = f.origin === "source" ? "来源" : "提取";
-          process.stdout.write(`[${f.severity}] ${f.rule} (${who}) #${f.reportId} ${f.organ ?? "?"} ${f.year ?? "?"} ${f.path ?? ""}\n    ${f.message}\n`);
+          process.stdout.write(
+            `[${f.severity}] ${f.rule} (${who}) #${f.reportId} ${f.organ ?? "?"} ${f.year ?? "?"} ${f.path ?? ""}\n    ${f.message}\n`,
+          );
         }
         for (const f of cross) {
-          process.stdout.write(`[${f.severity}] ${f.rule} (跨年度) #${f.reportId}←#${f.previousReportId} ${f.organ} ${f.path ?? ""}\n    ${f.message}\n`);
+          process.stdout.write(
+            `[${f.severity}] ${f.rule} (跨年度) #${f.reportId}←#${f.previousReportId} ${f.organ} ${f.path ?? ""}\n    ${f.message}\n`,
+          );
         }
       }
       const errors = [...single, ...cross].filter((f) => f.severity === "error").length;
@@ -111,7 +130,9 @@ async function runDemo(opts: { db: string }): Promise<number> {
   const code = await runIngest([samples], { db: opts.db, concurrency: 4 });
   process.stdout.write("\n--- 审计 (audit) ---\n");
   runAudit({ db: opts.db, strict: false });
-  process.stdout.write(`\n试试：\n  npx nianbao show 1 --db ${opts.db}\n  npx nianbao search 复议 --db ${opts.db}\n  npx nianbao query "select organ, year, template from reports" --db ${opts.db}\n`);
+  process.stdout.write(
+    `\n试试：\n  npx nianbao show 1 --db ${opts.db}\n  npx nianbao search 复议 --db ${opts.db}\n  npx nianbao query "select organ, year, template from reports" --db ${opts.db}\n`,
+  );
   return code === 3 ? 3 : 0;
 }
 
@@ -137,7 +158,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--json", "print the extract --json contract")
     .option("--content-type <type>", "media type / HTTP Content-Type of the bytes (charset)")
     .action((file: string, o: { json?: boolean; contentType?: string }) => {
-      const report = extractReport({ bytes: readFileSync(file), locator: file, ...(o.contentType ? { contentType: o.contentType } : {}) });
+      const report = extractReport({
+        bytes: readFileSync(file),
+        locator: file,
+        ...(o.contentType ? { contentType: o.contentType } : {}),
+      });
       if (o.json) process.stdout.write(`${JSON.stringify(toContractJson(report), null, 2)}\n`);
       else process.stdout.write(`${renderReport(report, { color: Boolean(process.stdout.isTTY) })}\n`);
       if (report.status === "failed") {
@@ -170,11 +195,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
       withStore(
         o.db,
         (store) => {
-          const hits = store.search(terms, { limit: o.limit, ...(o.year ? { year: o.year } : {}), ...(o.organ ? { organ: o.organ } : {}) });
+          const hits = store.search(terms, {
+            limit: o.limit,
+            ...(o.year ? { year: o.year } : {}),
+            ...(o.organ ? { organ: o.organ } : {}),
+          });
           if (o.json) process.stdout.write(`${JSON.stringify(hits, null, 2)}\n`);
           else {
             process.stdout.write(`${hits.length} 条结果\n`);
-            for (const h of hits) process.stdout.write(`#${h.reportId} ${h.organ ?? "?"} ${h.year ?? "?"} ${h.heading}\n    ${h.snippet}\n`);
+            for (const h of hits)
+              process.stdout.write(
+                `#${h.reportId} ${h.organ ?? "?"} ${h.year ?? "?"} ${h.heading}\n    ${h.snippet}\n`,
+              );
           }
         },
         true,
@@ -195,7 +227,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
           if (o.json) process.stdout.write(`${JSON.stringify(result.rows, null, 2)}\n`);
           else {
             process.stdout.write(`${result.columns.join("\t")}\n`);
-            for (const r of result.rows) process.stdout.write(`${result.columns.map((c) => String(r[c] ?? "")).join("\t")}\n`);
+            for (const r of result.rows)
+              process.stdout.write(`${result.columns.map((c) => String(r[c] ?? "")).join("\t")}\n`);
           }
         },
         true,
@@ -215,7 +248,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
           const stored = store.getReport(/^\d+$/.test(ref) ? Number(ref) : ref);
           if (!stored) throw new UsageError(`没有这份报告：${ref}`);
           if (o.json) process.stdout.write(`${JSON.stringify(toContractJson(stored.report), null, 2)}\n`);
-          else process.stdout.write(`${renderReport(stored.report, { color: Boolean(process.stdout.isTTY) })}\n`);
+          else
+            process.stdout.write(
+              `${renderReport(stored.report, { color: Boolean(process.stdout.isTTY) })}\n`,
+            );
         },
         true,
       ),
@@ -244,7 +280,11 @@ async function main(): Promise<void> {
       process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : 2;
       return;
     }
-    if (err instanceof UsageError || (err as Error).name === "StoreError" || (err as Error).name === "SqliteError") {
+    if (
+      err instanceof UsageError ||
+      (err as Error).name === "StoreError" ||
+      (err as Error).name === "SqliteError"
+    ) {
       process.stderr.write(`nianbao: ${(err as Error).message}\n`);
       process.exitCode = 2;
       return;

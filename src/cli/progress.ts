@@ -14,7 +14,9 @@ export class Progress {
     const width = 30;
     const filled = Math.round((done / this.total) * width);
     const name = label.length > 40 ? `…${label.slice(-39)}` : label;
-    this.out.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${this.total} ${name}\x1b[K`);
+    this.out.write(
+      `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${this.total} ${name}\x1b[K`,
+    );
   }
 
   end(): void {

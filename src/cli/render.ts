@@ -1,15 +1,31 @@
 /** Terminal rendering of a report's tables, with cells named in findings marked. */
 import type { Cell, Finding, Report } from "../model/report.js";
-import { T3_COLUMNS, T3_ROWS_V2019, T3_ROWS_V2021, T4_COLUMNS, T4_GROUPS, t2Blocks } from "../model/template.js";
+import {
+  T3_COLUMNS,
+  T3_ROWS_V2019,
+  T3_ROWS_V2021,
+  T4_COLUMNS,
+  T4_GROUPS,
+  t2Blocks,
+} from "../model/template.js";
 
 export interface RenderOptions {
   color: boolean;
 }
 
+/** ANSI colour codes, which take no room on screen. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, "g");
+const visible = (s: string) => s.replace(ANSI, "");
+
 /** Display width: CJK characters take two columns. */
 export function width(s: string): number {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+      ch,
+    )
+      ? 2
+      : 1;
   return w;
 }
 export function pad(s: string, w: number, right = false): string {
@@ -49,13 +65,19 @@ function cellText(cell: Cell | undefined, marks: Finding[] | undefined, o: Rende
   return t;
 }
 
-function table(title: string, header: string[], rows: { label: string; cells: string[] }[], labelWidth: number): string {
-  const colW = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r.cells[i]?.replace(/\x1b\[\d+m/g, "") ?? "")), 3));
+function table(
+  title: string,
+  header: string[],
+  rows: { label: string; cells: string[] }[],
+  labelWidth: number,
+): string {
+  const colW = header.map((h, i) =>
+    Math.max(width(h), ...rows.map((r) => width(visible(r.cells[i] ?? ""))), 3),
+  );
   const line = (label: string, cells: string[]) =>
     `${pad(clip(label, labelWidth), labelWidth)} ${cells
       .map((c, i) => {
-        const visible = c.replace(/\x1b\[\d+m/g, "");
-        return " ".repeat(Math.max(0, colW[i]! - width(visible))) + c;
+        return " ".repeat(Math.max(0, colW[i]! - width(visible(c)))) + c;
       })
       .join("  ")}`;
   return [title, line("", header), ...rows.map((r) => line(r.label, r.cells))].join("\n");
@@ -70,7 +92,9 @@ export function renderReport(report: Report, o: RenderOptions): string {
   out.push(
     `机关 ${m.organ ?? "?"} · 年度 ${m.year ?? "?"} · 模板 ${m.template ?? "?"} (t2 ${m.templates.t2 ?? "-"}, t3 ${m.templates.t3 ?? "-"}) · 状态 ${report.status} · 发布 ${m.published_at ?? "?"}`,
   );
-  out.push(`来源 ${report.source.locator} sha256 ${report.source.sha256.slice(0, 12)} · 提取器 ${report.extractor.name}@${report.extractor.version}`);
+  out.push(
+    `来源 ${report.source.locator} sha256 ${report.source.sha256.slice(0, 12)} · 提取器 ${report.extractor.name}@${report.extractor.version}`,
+  );
   if (m.templates.t2) {
     const blocks = t2Blocks(m.templates.t2 === "v2019" ? "v2019" : "v2021");
     for (const b of blocks) {
