@@ -53,10 +53,18 @@ export function decodeBytes(bytes: Uint8Array, opts: { contentType?: string; htm
     return { text: new TextDecoder("utf-8").decode(bytes.subarray(3)), charset: "utf-8", evidence: "bom" };
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), charset: "utf-16le", evidence: "bom" };
+    return {
+      text: new TextDecoder("utf-16le").decode(bytes.subarray(2)),
+      charset: "utf-16le",
+      evidence: "bom",
+    };
   }
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), charset: "utf-16be", evidence: "bom" };
+    return {
+      text: new TextDecoder("utf-16be").decode(bytes.subarray(2)),
+      charset: "utf-16be",
+      evidence: "bom",
+    };
   }
   const declared: [string | null, string][] = [[charsetFromContentType(opts.contentType), "http-header"]];
   if (opts.html) declared.push([charsetFromMeta(bytes), "meta"]);

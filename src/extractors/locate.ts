@@ -25,9 +25,7 @@ const BRACKETS: Record<string, string> = {
 
 /** A regex source that matches `label` with any whitespace or pipes between its characters. */
 export function fuzzySource(label: string): string {
-  return [...label]
-    .map((ch) => BRACKETS[ch] ?? ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))
-    .join("[\\s|]*");
+  return [...label].map((ch) => BRACKETS[ch] ?? ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("[\\s|]*");
 }
 
 function fuzzy(label: string): RegExp {
@@ -39,7 +37,8 @@ function firstMatch(text: string, res: RegExp[], from: number, to = text.length)
   for (const re of res) {
     re.lastIndex = from;
     const m = re.exec(text);
-    if (m && m.index < to && (!best || m.index < best.start)) best = { start: m.index, end: m.index + m[0].length };
+    if (m && m.index < to && (!best || m.index < best.start))
+      best = { start: m.index, end: m.index + m[0].length };
   }
   return best;
 }
@@ -88,7 +87,9 @@ export function locateTables(text: string): TableRegions {
     const last = firstMatch(text, [T3_LAST_ROW], t3Anchor.start);
     // A truncated table has no last row: it runs to table 四, section 五/六 or the end of the text.
     const fallback =
-      firstMatch(text, T4_ANCHORS, t3Anchor.end)?.start ?? firstMatch(text, AFTER_T4, t3Anchor.end)?.start ?? text.length;
+      firstMatch(text, T4_ANCHORS, t3Anchor.end)?.start ??
+      firstMatch(text, AFTER_T4, t3Anchor.end)?.start ??
+      text.length;
     const review = firstMatch(text, [T4_REVIEW], t3Anchor.end, fallback);
     t3 = { start: t3Anchor.start, end: last ? endOfValueRun(text, last.end) : (review?.start ?? fallback) };
   }
@@ -99,7 +100,9 @@ export function locateTables(text: string): TableRegions {
   if (t4Anchor) {
     const review = lastMatch(text, T4_REVIEW, t4From, t4Anchor.start);
     const reviewIsHeading =
-      review && (/公开[\s|]*$/.test(text.slice(review.start - 4, review.start)) || /^[\s|]*[、和及与]/.test(text.slice(review.end)));
+      review &&
+      (/公开[\s|]*$/.test(text.slice(review.start - 4, review.start)) ||
+        /^[\s|]*[、和及与]/.test(text.slice(review.end)));
     const start = review && !reviewIsHeading ? review.start : t4Anchor.start;
     const bound = firstMatch(text, AFTER_T4, t4Anchor.end)?.start ?? text.length;
     let end = bound;
@@ -122,7 +125,8 @@ export function locateTables(text: string): TableRegions {
     let end: number;
     if (limits.length > 0) end = Math.min(...limits);
     else {
-      const terminal = lastMatch(text, T2_TERMINALS[0]!, t2Caption.start, text.length) ??
+      const terminal =
+        lastMatch(text, T2_TERMINALS[0]!, t2Caption.start, text.length) ??
         lastMatch(text, T2_TERMINALS[1]!, t2Caption.start, text.length);
       end = terminal
         ? endOfValueRun(text, terminal.end)

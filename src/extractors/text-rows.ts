@@ -80,7 +80,11 @@ export function segmentLine(line: string): Segment[] {
     }
     let runEnd = end;
     const after = line[end];
-    if ((after === "." || after === "．" || after === "、") && !isDigit(line[end + 1]) && isDigit(line[end - 1])) {
+    if (
+      (after === "." || after === "．" || after === "、") &&
+      !isDigit(line[end + 1]) &&
+      isDigit(line[end - 1])
+    ) {
       runEnd = end - 1; // the last digit numbers the next label
     }
     const run = line.slice(runStart, runEnd).trim();

@@ -28,10 +28,14 @@ export function extractText(input: ExtractInput): ExtractedLayout {
   const decoded = decodeBytes(input.bytes, input.contentType ? { contentType: input.contentType } : {});
   const text = decoded.text.replace(/\r\n?/g, "\n");
   if (garbageRatio(text) > 0.05) {
-    throw new UnreadableInputError("不是文本文件：内容含大量控制字符或无法解码的字节 (binary content)", "binary");
+    throw new UnreadableInputError(
+      "不是文本文件：内容含大量控制字符或无法解码的字节 (binary content)",
+      "binary",
+    );
   }
   const warnings: string[] = [];
-  if (decoded.evidence.startsWith("lossy")) warnings.push(`编码无法确定，按 GB18030 有损解码 (${decoded.evidence})`);
+  if (decoded.evidence.startsWith("lossy"))
+    warnings.push(`编码无法确定，按 GB18030 有损解码 (${decoded.evidence})`);
 
   const regions = locateTables(text);
   const grids = (["t2", "t3", "t4"] as const).flatMap((table) => {

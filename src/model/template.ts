@@ -47,7 +47,11 @@ const NOTPROC = "（五）不予处理";
 const OTHER = "（六）其他处理";
 
 const T3_HEAD: RowDef[] = [
-  { key: "new_requests", label: "一、本年新收政府信息公开申请数量", keywords: ["本年新收", "新收政府信息公开申请"] },
+  {
+    key: "new_requests",
+    label: "一、本年新收政府信息公开申请数量",
+    keywords: ["本年新收", "新收政府信息公开申请"],
+  },
   { key: "carried_over", label: "二、上年结转政府信息公开申请数量", keywords: ["上年结转"] },
   { key: "granted", label: "（一）予以公开", group: G3, keywords: ["予以公开"] },
   {
@@ -64,14 +68,34 @@ const T3_HEAD: RowDef[] = [
     // `其他法律行政止公开` (characters lost in a PDF text layer) must still map.
     keywords: ["禁止公开", "其他法律行政", "法规禁止"],
   },
-  { key: "denied.security_stability", label: "3.危及“三安全一稳定”", group: DENIED, keywords: ["三安全一稳定", "危及"] },
-  { key: "denied.third_party_rights", label: "4.保护第三方合法权益", group: DENIED, keywords: ["第三方合法权益", "第三方"] },
+  {
+    key: "denied.security_stability",
+    label: "3.危及“三安全一稳定”",
+    group: DENIED,
+    keywords: ["三安全一稳定", "危及"],
+  },
+  {
+    key: "denied.third_party_rights",
+    label: "4.保护第三方合法权益",
+    group: DENIED,
+    keywords: ["第三方合法权益", "第三方"],
+  },
   { key: "denied.internal_affairs", label: "5.属于三类内部事务信息", group: DENIED, keywords: ["内部事务"] },
-  { key: "denied.process_information", label: "6.属于四类过程性信息", group: DENIED, keywords: ["过程性信息", "过程性"] },
+  {
+    key: "denied.process_information",
+    label: "6.属于四类过程性信息",
+    group: DENIED,
+    keywords: ["过程性信息", "过程性"],
+  },
   { key: "denied.enforcement_case_file", label: "7.属于行政执法案卷", group: DENIED, keywords: ["执法案卷"] },
   { key: "denied.administrative_query", label: "8.属于行政查询事项", group: DENIED, keywords: ["行政查询"] },
   { key: "unable.not_held", label: "1.本机关不掌握相关政府信息", group: UNABLE, keywords: ["不掌握"] },
-  { key: "unable.needs_creation", label: "2.没有现成信息需要另行制作", group: UNABLE, keywords: ["另行制作", "没有现成"] },
+  {
+    key: "unable.needs_creation",
+    label: "2.没有现成信息需要另行制作",
+    group: UNABLE,
+    keywords: ["另行制作", "没有现成"],
+  },
   {
     key: "unable.unclear_after_correction",
     label: "3.补正后申请内容仍不明确",
@@ -86,7 +110,12 @@ const T3_HEAD: RowDef[] = [
   },
   { key: "not_processed.repeat", label: "2.重复申请", group: NOTPROC, keywords: ["重复申请"] },
   { key: "not_processed.publication", label: "3.要求提供公开出版物", group: NOTPROC, keywords: ["出版物"] },
-  { key: "not_processed.excessive", label: "4.无正当理由大量反复申请", group: NOTPROC, keywords: ["大量反复"] },
+  {
+    key: "not_processed.excessive",
+    label: "4.无正当理由大量反复申请",
+    group: NOTPROC,
+    keywords: ["大量反复"],
+  },
   {
     key: "not_processed.confirm_or_reissue",
     label: "5.要求行政机关确认或重新出具已获取信息",
@@ -196,7 +225,9 @@ export const T2_V2021: T2Block[] = [
   {
     key: "art20_8",
     caption: "第二十条第（八）项",
-    columns: [{ key: "amount_wan_yuan", label: "本年收费金额（单位：万元）", keywords: ["收费金额"], kind: "money" }],
+    columns: [
+      { key: "amount_wan_yuan", label: "本年收费金额（单位：万元）", keywords: ["收费金额"], kind: "money" },
+    ],
     rows: [{ key: "admin_fees", label: "行政事业性收费", keywords: ["行政事业性收费", "事业性收费"] }],
   },
 ];
@@ -227,7 +258,11 @@ export const T2_V2019: T2Block[] = [
     columns: V2019_ITEMS,
     rows: [
       { key: "licensing", label: "行政许可", keywords: ["行政许可"] },
-      { key: "other_admin_services", label: "其他对外管理服务事项", keywords: ["其他对外管理服务", "对外管理服务"] },
+      {
+        key: "other_admin_services",
+        label: "其他对外管理服务事项",
+        keywords: ["其他对外管理服务", "对外管理服务"],
+      },
     ],
   },
   {

@@ -13,7 +13,8 @@ export interface DetectedFormat {
 const startsWith = (b: Uint8Array, sig: number[]) => sig.every((x, i) => b[i] === x);
 
 export function detectFormat(bytes: Uint8Array, locator: string, contentType?: string): DetectedFormat {
-  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46])) return { format: "pdf", mediaType: "application/pdf", evidence: "signature %PDF" };
+  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46]))
+    return { format: "pdf", mediaType: "application/pdf", evidence: "signature %PDF" };
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
     return { format: "doc", mediaType: "application/msword", evidence: "signature OLE2" };
   }
@@ -28,8 +29,10 @@ export function detectFormat(bytes: Uint8Array, locator: string, contentType?: s
     }
     return { format: "unknown", mediaType: "application/zip", evidence: "signature ZIP" };
   }
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47])) return { format: "image", mediaType: "image/png", evidence: "signature PNG" };
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { format: "image", mediaType: "image/jpeg", evidence: "signature JPEG" };
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47]))
+    return { format: "image", mediaType: "image/png", evidence: "signature PNG" };
+  if (startsWith(bytes, [0xff, 0xd8, 0xff]))
+    return { format: "image", mediaType: "image/jpeg", evidence: "signature JPEG" };
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
     return { format: "image", mediaType: "image/tiff", evidence: "signature TIFF" };
   }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { extractHtml } from "../extractors/html.js";
 import { extractText } from "../extractors/text.js";
 import { type ExtractedLayout, type ExtractInput, UnreadableInputError } from "../extractors/types.js";
-import { type Cell, type Finding, type Report, ReportSchema, type ReportMeta } from "../model/report.js";
+import { type Cell, type Finding, type Report, type ReportMeta, ReportSchema } from "../model/report.js";
 import type { TemplateId } from "../model/template.js";
 import { detectFormat } from "./detect.js";
 import { finding, X } from "./findings.js";
@@ -58,7 +58,10 @@ function markUnfilled(cells: Record<string, Cell>, table: string): Finding | nul
 function layoutFor(format: string, input: ExtractInput): ExtractedLayout {
   if (format === "html") return extractHtml(input);
   if (format === "text") return extractText(input);
-  throw new UnreadableInputError(`暂不支持的格式：${format}（PDF/Word/图片将由后续提取器处理）`, "unsupported");
+  throw new UnreadableInputError(
+    `暂不支持的格式：${format}（PDF/Word/图片将由后续提取器处理）`,
+    "unsupported",
+  );
 }
 
 export function extractReport(input: ExtractInput): Report {
@@ -113,10 +116,13 @@ export function extractReport(input: ExtractInput): Report {
   const anyTable = mapped.found.t2 || mapped.found.t3 || mapped.found.t4;
   if (!anyTable) {
     if ((meta.year !== null && meta.year <= 2018) || LEGACY_MARKERS.test(layout.narrative)) {
-      return failed("2019年以前的旧式年报（legacy），不在统计表格式范围内 (pre-2019 legacy report, out of scope)", {
-        ...meta,
-        template: "legacy",
-      });
+      return failed(
+        "2019年以前的旧式年报（legacy），不在统计表格式范围内 (pre-2019 legacy report, out of scope)",
+        {
+          ...meta,
+          template: "legacy",
+        },
+      );
     }
     const why = layout.grids.length === 0 ? "文档中没有找到任何表格" : "找到的表格都不是年报统计表";
     return failed(`${why} (no report tables found)`, meta);

@@ -2,7 +2,8 @@
 import type { Finding } from "../model/report.js";
 
 export function finding(
-  f: Pick<Finding, "rule" | "severity" | "origin" | "message"> & Partial<Omit<Finding, "rule" | "severity" | "origin" | "message">>,
+  f: Pick<Finding, "rule" | "severity" | "origin" | "message"> &
+    Partial<Omit<Finding, "rule" | "severity" | "origin" | "message">>,
 ): Finding {
   return {
     rule: f.rule,

@@ -59,7 +59,12 @@ function summarise(report: Report, reportId: number | null, skipped: boolean): I
 }
 
 /** Extracts and stores one document; never throws for bad input. */
-export function ingestBytes(store: Store, bytes: Uint8Array, locator: string, contentType?: string): IngestItem {
+export function ingestBytes(
+  store: Store,
+  bytes: Uint8Array,
+  locator: string,
+  contentType?: string,
+): IngestItem {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (store.hasRun(sha256, EXTRACTOR.name, EXTRACTOR.version)) {
     const saved = store.saveExtraction({
@@ -73,7 +78,16 @@ export function ingestBytes(store: Store, bytes: Uint8Array, locator: string, co
       format: "",
       charset: null,
     });
-    return { locator, status: "skipped", reportId: saved.reportId, organ: null, year: null, errors: 0, warnings: 0, problem: null };
+    return {
+      locator,
+      status: "skipped",
+      reportId: saved.reportId,
+      organ: null,
+      year: null,
+      errors: 0,
+      warnings: 0,
+      problem: null,
+    };
   }
   const startedAt = new Date().toISOString();
   const report = extractReport({ bytes, locator, ...(contentType ? { contentType } : {}) });
@@ -94,7 +108,11 @@ export function ingestBytes(store: Store, bytes: Uint8Array, locator: string, co
   return summarise(report, saved.reportId, saved.skipped);
 }
 
-export async function ingestFiles(store: Store, files: string[], opts: IngestOptions = {}): Promise<IngestItem[]> {
+export async function ingestFiles(
+  store: Store,
+  files: string[],
+  opts: IngestOptions = {},
+): Promise<IngestItem[]> {
   const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
   const results: IngestItem[] = new Array(files.length);
   let done = 0;

@@ -46,7 +46,8 @@ export function rowView(cells: RowCell[]): RowView {
 export function zoneAnchor(norm: string): TableId | null {
   if (/勾稽|申请人情况|本年新收政府信息公开申请/.test(norm)) return "t3";
   if (/第二十条第\(|信息内容/.test(norm)) return "t2";
-  if ((/行政复议/.test(norm) && /行政诉讼/.test(norm)) || /结果维持|未经复议|复议后起诉/.test(norm)) return "t4";
+  if ((/行政复议/.test(norm) && /行政诉讼/.test(norm)) || /结果维持|未经复议|复议后起诉/.test(norm))
+    return "t4";
   return null;
 }
 

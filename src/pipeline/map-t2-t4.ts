@@ -3,7 +3,7 @@
  */
 import { normalizeLabel } from "../model/normalize.js";
 import type { Cell, ExtraRow, Finding } from "../model/report.js";
-import { T4_PATHS, type T2Block, t2Blocks } from "../model/template.js";
+import { type T2Block, T4_PATHS, t2Blocks } from "../model/template.js";
 import { finding, X } from "./findings.js";
 import { captionBlock, matchRowLabel } from "./labels.js";
 import type { RowView } from "./map-rows.js";
@@ -17,7 +17,8 @@ export interface TableResult {
 }
 
 const V2021_MARKERS = /制发件数|废止件数|现行有效|本年处理决定数量|收费金额|行政规范性文件/g;
-const V2019_MARKERS = /新制作|新公开|对外公开总数|上一年项目|增\/减|其他对外管理服务|集中采购|第二十条第\(九\)项/g;
+const V2019_MARKERS =
+  /新制作|新公开|对外公开总数|上一年项目|增\/减|其他对外管理服务|集中采购|第二十条第\(九\)项/g;
 
 /** Table-2 template by its header tokens (spec §9 step 2); null when neither shows. */
 export function detectT2Template(rows: RowView[]): "v2019" | "v2021" | null {
@@ -28,7 +29,12 @@ export function detectT2Template(rows: RowView[]): "v2019" | "v2021" | null {
   return v19 > v21 ? "v2019" : "v2021";
 }
 
-function ambiguityFindings(table: string, paths: string[], cells: Cell[], run: string | undefined): Finding[] {
+function ambiguityFindings(
+  table: string,
+  paths: string[],
+  cells: Cell[],
+  run: string | undefined,
+): Finding[] {
   const open = paths.filter((_, i) => cells[i]?.source === "ambiguous");
   if (open.length === 0) return [];
   return [
@@ -59,7 +65,12 @@ export function mapT2(rows: RowView[], template: "v2019" | "v2021"): TableResult
     }
     if (view.values.length === 0) continue;
     const inBlock = block ? matchRowLabel(view.labels, block.rows) : null;
-    const match = inBlock ?? matchRowLabel(view.labels, blocks.flatMap((b) => b.rows));
+    const match =
+      inBlock ??
+      matchRowLabel(
+        view.labels,
+        blocks.flatMap((b) => b.rows),
+      );
     if (!match) {
       if (view.labels.length > 0 && !/^信息内容/.test(normalizeLabel(view.labels.join("")))) {
         extraRows.push({
@@ -173,4 +184,3 @@ function deriveGroupTotal(row: Cell[], o: number): void {
   if (sum === 0 && total.source === "blank") return;
   row[o + 4] = { ...total, value: sum, source: "derived" };
 }
-

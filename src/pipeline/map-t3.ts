@@ -144,7 +144,8 @@ export function mapT3(rows: RowView[], preferSplit: boolean): T3Result {
     let s = 0;
     for (let c = 0; c < 7; c++) {
       const v = (row: number) => choice[row]?.[c] ?? Number.NaN;
-      if (v(at("new_requests")) + v(at("carried_over")) === v(at("results_total")) + v(at("carried_forward"))) s++;
+      if (v(at("new_requests")) + v(at("carried_over")) === v(at("results_total")) + v(at("carried_forward")))
+        s++;
       if (resultRows.reduce((sum, r) => sum + v(r), 0) === v(at("results_total"))) s++;
     }
     return s;
@@ -159,7 +160,9 @@ export function mapT3(rows: RowView[], preferSplit: boolean): T3Result {
     let row: Cell[];
     if (picked.length > 0) row = mergeReadings(picked, reading.run);
     else if (view && reading.mode === "glued") {
-      row = T3_COLUMN_KEYS.map(() => ({ value: null, raw: reading.run ?? "", source: "unreadable", loc: null }) as Cell);
+      row = T3_COLUMN_KEYS.map(
+        () => ({ value: null, raw: reading.run ?? "", source: "unreadable", loc: null }) as Cell,
+      );
       findings.push(
         finding({
           rule: X.UNREADABLE,
@@ -212,4 +215,3 @@ function extraRow(view: RowView): ExtraRow {
     loc: view.first ? { ...view.first.loc } : null,
   };
 }
-

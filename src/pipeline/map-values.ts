@@ -3,11 +3,10 @@
  * separate, through the glued-digit splitter when fewer cells than columns hold more digits.
  * Returns every admissible reading; the table solver or the caller picks among them.
  */
-import type { CellLocation } from "../model/grid.js";
+import type { CellLocation, RowCell } from "../model/grid.js";
 import type { Cell } from "../model/report.js";
 import type { ValueKind } from "../model/template.js";
 import { digitCount, type ValueToken, valueTokens } from "./map-rows.js";
-import type { RowCell } from "../model/grid.js";
 import { splitRun } from "./split.js";
 import { parseValue } from "./values.js";
 
@@ -40,11 +39,18 @@ function locOf(cell: RowCell | undefined): CellLocation | null {
   return cell ? { ...cell.loc } : null;
 }
 
-export function readRow(values: RowCell[], columns: ColumnSpec[], check?: (v: number[]) => boolean): RowReading {
+export function readRow(
+  values: RowCell[],
+  columns: ColumnSpec[],
+  check?: (v: number[]) => boolean,
+): RowReading {
   const k = columns.length;
   const tokens: ValueToken[] = valueTokens(values);
   while (tokens.length > k && tokens[tokens.length - 1]?.text === "") tokens.pop();
-  const extra = tokens.slice(k).map((t) => t.text).filter((t) => t !== "");
+  const extra = tokens
+    .slice(k)
+    .map((t) => t.text)
+    .filter((t) => t !== "");
   if (tokens.length === 0) return { readings: [], mode: "empty", extra };
 
   if (tokens.length >= k) {
@@ -58,7 +64,9 @@ export function readRow(values: RowCell[], columns: ColumnSpec[], check?: (v: nu
     const loc = locOf(nonEmpty[0]?.cell);
     const result = splitRun(run, { kinds: columns.map((c) => c.kind), ...(check ? { check } : {}) });
     if (result.splits.length > 0 && !result.truncated) {
-      const readings = result.splits.map((parts) => parts.map((p, i) => ({ ...toCell(p, loc, columns[i]!), raw: p })));
+      const readings = result.splits.map((parts) =>
+        parts.map((p, i) => ({ ...toCell(p, loc, columns[i]!), raw: p })),
+      );
       return { readings, mode: "glued", extra, run };
     }
     return { readings: [], mode: "glued", extra, run };

@@ -4,8 +4,8 @@
  */
 import type { Grid } from "../model/grid.js";
 import type { Cell, ExtraRow, Finding, ReportMeta } from "../model/report.js";
-import { mapT2, mapT4, detectT2Template } from "./map-t2-t4.js";
 import { zoneRows } from "./map-rows.js";
+import { detectT2Template, mapT2, mapT4 } from "./map-t2-t4.js";
 import { mapT3 } from "./map-t3.js";
 
 export interface MappedTables {

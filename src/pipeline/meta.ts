@@ -12,11 +12,16 @@ export interface TextMeta {
 
 const REPORT = "(?:政府信息公开|政务公开|信息公开)?\\s*工作\\s*年\\s*度\\s*报\\s*告";
 /** `<organ><year>年(度)…报告` or `<year>年(度)<organ>…报告`. */
-const TITLE_ORGAN_FIRST = new RegExp(`([\\u4e00-\\u9fa5（）()·]{2,40}?)\\s*(\\d{4})\\s*年\\s*度?\\s*${REPORT}`);
-const TITLE_YEAR_FIRST = new RegExp(`(\\d{4})\\s*年\\s*度?\\s*([\\u4e00-\\u9fa5（）()·]{2,30}?)\\s*${REPORT}`);
+const TITLE_ORGAN_FIRST = new RegExp(
+  `([\\u4e00-\\u9fa5（）()·]{2,40}?)\\s*(\\d{4})\\s*年\\s*度?\\s*${REPORT}`,
+);
+const TITLE_YEAR_FIRST = new RegExp(
+  `(\\d{4})\\s*年\\s*度?\\s*([\\u4e00-\\u9fa5（）()·]{2,30}?)\\s*${REPORT}`,
+);
 const PERIOD =
   /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起)?\s*(?:至|到|—|-|－)\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日/;
-const PUBLISHED = /(?:发布|发文|成文)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})/;
+const PUBLISHED =
+  /(?:发布|发文|成文)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})/;
 
 const pad = (n: string | undefined) => (n ?? "").padStart(2, "0");
 const plausibleYear = (y: number) => y >= 2000 && y <= 2100;
@@ -38,7 +43,12 @@ export function readMeta(title: string | null, narrative: string, publishedAt: s
   for (const source of [title ?? "", head]) {
     const a = TITLE_ORGAN_FIRST.exec(source);
     const b = TITLE_YEAR_FIRST.exec(source);
-    const pick = a && (!b || a.index <= b.index) ? { organ: a[1], year: a[2], m: a } : b ? { organ: b[2], year: b[1], m: b } : null;
+    const pick =
+      a && (!b || a.index <= b.index)
+        ? { organ: a[1], year: a[2], m: a }
+        : b
+          ? { organ: b[2], year: b[1], m: b }
+          : null;
     if (pick && plausibleYear(Number(pick.year))) {
       organ = cleanOrgan(pick.organ ?? "");
       year = Number(pick.year);

@@ -20,7 +20,10 @@ const BODIES: Record<SectionKey, string> = {
 };
 
 function headingRe(key: SectionKey): RegExp {
-  return new RegExp(`(?:^|(?<=[\\s。；;!！?？|>]))[一二三四五六七八][\\s]*[、.．][\\s]*(?:${BODIES[key]})`, "gm");
+  return new RegExp(
+    `(?:^|(?<=[\\s。；;!！?？|>]))[一二三四五六七八][\\s]*[、.．][\\s]*(?:${BODIES[key]})`,
+    "gm",
+  );
 }
 const HEADINGS = new Map(SECTIONS.map((s) => [s.key, headingRe(s.key)]));
 

@@ -39,7 +39,11 @@ export function partValue(part: string): number {
   return Number(part.replace(/万元|元$/, ""));
 }
 
-function enumerate(tokens: string[], opts: SplitOptions, limit: number): { splits: string[][]; truncated: boolean } {
+function enumerate(
+  tokens: string[],
+  opts: SplitOptions,
+  limit: number,
+): { splits: string[][]; truncated: boolean } {
   const k = opts.kinds.length;
   const splits: string[][] = [];
   let truncated = false;

@@ -5,7 +5,14 @@
  * on the source.
  */
 import type { Cell, Finding, ReportMeta } from "../model/report.js";
-import { SECTIONS, T3_COLUMN_KEYS, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, t3ResultRows } from "../model/template.js";
+import {
+  SECTIONS,
+  T3_COLUMN_KEYS,
+  T3_COLUMNS,
+  T4_COLUMNS,
+  T4_GROUPS,
+  t3ResultRows,
+} from "../model/template.js";
 import { finding } from "./findings.js";
 
 export interface ValidationInput {
@@ -58,7 +65,13 @@ function equation(
 
 function t3Rules(cells: Record<string, Cell>, collapsedOther: boolean): Finding[] {
   const out: Finding[] = [];
-  const rows = [...new Set(Object.keys(cells).filter((p) => p.startsWith("t3.")).map((p) => p.slice(3, p.lastIndexOf("."))))];
+  const rows = [
+    ...new Set(
+      Object.keys(cells)
+        .filter((p) => p.startsWith("t3."))
+        .map((p) => p.slice(3, p.lastIndexOf("."))),
+    ),
+  ];
   for (const c of T3_COLUMN_KEYS) {
     const p = (r: string) => `t3.${r}.${c}`;
     const v = values(cells, [p("new_requests"), p("carried_over"), p("results_total"), p("carried_forward")]);
@@ -77,16 +90,24 @@ function t3Rules(cells: Record<string, Cell>, collapsedOther: boolean): Finding[
         }),
       );
     }
-    const r2 = equation("T3.R2", cells, p("results_total"), t3ResultRows(collapsedOther).map(p), (e, a) =>
-      `表三“${COL_LABEL[c]}”列：（七）总计为${a}，而各项办理结果之和为${e}`,
+    const r2 = equation(
+      "T3.R2",
+      cells,
+      p("results_total"),
+      t3ResultRows(collapsedOther).map(p),
+      (e, a) => `表三“${COL_LABEL[c]}”列：（七）总计为${a}，而各项办理结果之和为${e}`,
     );
     if (r2) out.push(r2);
   }
   for (const r of rows) {
     const total = cells[`t3.${r}.total`];
     if (total?.source === "derived") continue;
-    const f = equation("T3.R3", cells, `t3.${r}.total`, T3_COLUMN_KEYS.slice(0, 6).map((c) => `t3.${r}.${c}`), (e, a) =>
-      `表三“${r}”行：总计为${a}，而各类申请人之和为${e}`,
+    const f = equation(
+      "T3.R3",
+      cells,
+      `t3.${r}.total`,
+      T3_COLUMN_KEYS.slice(0, 6).map((c) => `t3.${r}.${c}`),
+      (e, a) => `表三“${r}”行：总计为${a}，而各类申请人之和为${e}`,
     );
     if (f) out.push(f);
   }
@@ -113,8 +134,12 @@ function t4Rules(cells: Record<string, Cell>): Finding[] {
   for (const g of T4_GROUPS) {
     const parts = T4_COLUMNS.slice(0, 4).map((c) => `t4.${g.key}.${c.key}`);
     if (cells[`t4.${g.key}.total`]?.source === "derived") continue;
-    const f = equation("T4.R1", cells, `t4.${g.key}.total`, parts, (e, a) =>
-      `表四“${g.label}”：总计为${a}，而维持、纠正、其他、尚未审结之和为${e}`,
+    const f = equation(
+      "T4.R1",
+      cells,
+      `t4.${g.key}.total`,
+      parts,
+      (e, a) => `表四“${g.label}”：总计为${a}，而维持、纠正、其他、尚未审结之和为${e}`,
     );
     if (f) out.push(f);
   }
@@ -319,7 +344,9 @@ function narrativeRules(input: ValidationInput): Finding[] {
     {
       re: /(?:收到|受理|新收)[^，。；,;]{0,12}?政府信息公开申请(\d+)[件份个条]/,
       // Reports count either this year's new requests or new plus carried over.
-      accept: (n) => n === v("t3.new_requests.total") || n === (v("t3.new_requests.total") ?? 0) + (v("t3.carried_over.total") ?? 0),
+      accept: (n) =>
+        n === v("t3.new_requests.total") ||
+        n === (v("t3.new_requests.total") ?? 0) + (v("t3.carried_over.total") ?? 0),
       path: "t3.new_requests.total",
       what: "收到申请数",
     },

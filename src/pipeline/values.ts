@@ -2,10 +2,16 @@
  * Reading one printed cell as a value (spec §5, §7.10): numbers with optional unit and note,
  * blank / dash / slash / 无 as 0 with a flag, everything else unreadable. Pure.
  */
-import { type Decimal, decimalToNumber, decimalToString, parseDecimal, shiftDecimal } from "../model/decimal.js";
+import {
+  type Decimal,
+  decimalToNumber,
+  decimalToString,
+  parseDecimal,
+  shiftDecimal,
+} from "../model/decimal.js";
+import { normalizeText } from "../model/normalize.js";
 import type { CellSource } from "../model/report.js";
 import type { ValueKind } from "../model/template.js";
-import { normalizeText } from "../model/normalize.js";
 
 export interface ParsedValue {
   value: number | null;
@@ -52,7 +58,8 @@ export function parseValue(text: string, kind: ValueKind, columnUnit?: string): 
     out.value = decimalToNumber(d);
     return out;
   }
-  if (dec.scale > 0 && /\.\d*[1-9]/.test(num)) return { value: null, source: "unreadable", ...(note ? { note } : {}) };
+  if (dec.scale > 0 && /\.\d*[1-9]/.test(num))
+    return { value: null, source: "unreadable", ...(note ? { note } : {}) };
   const n = Number(num.replace(/,/g, "").replace(/\.0+$/, ""));
   if (!Number.isSafeInteger(n)) return { value: null, source: "unreadable" };
   if (kind === "count" && n < 0) return { value: n, source: "printed", ...(note ? { note } : {}) };
