@@ -20,12 +20,17 @@ export interface RowView {
 
 const RUN_RE = /^[-+]?[0-9０-９][0-9０-９.,，．\s]*(?:万元|元)?$/;
 
-/** Cell text that is a value: a number (with unit or note), a glued run, blank, dash or 无. */
+const SINGLE_RE = /^(?:[-+]?[0-9０-９][0-9０-９.,，．]*(?:万元|元)?|[-—－–/／]+|无)$/;
+
+/**
+ * Cell text that is a value: a number (with unit or note), blank, dash or 无, or several of those
+ * separated by spaces (an aligned or glued run that the row reader will split).
+ */
 export function isValueCell(text: string): boolean {
   const t = text.trim();
   if (t === "") return true;
-  if (RUN_RE.test(t)) return true;
-  if (/^[-+]?[0-9０-９]+(?:\.\d+)?\s*(?:[-+−][0-9０-９]+)+$/.test(t)) return true; // `2648-18538`
+  if (t.split(/[\s\u3000]+/).every((p) => SINGLE_RE.test(p))) return true;
+  if (/^[-+]?[0-9０-９]+(?:\.\d+)?(?:[-+−][0-9０-９]+)+(?:\.\d+)?(?:万元|元)?$/.test(t)) return true; // `2648-18538`
   return parseValue(t, "money").source !== "unreadable" || parseValue(t, "signed").source !== "unreadable";
 }
 

@@ -46,7 +46,10 @@ export function readRow(
 ): RowReading {
   const k = columns.length;
   const tokens: ValueToken[] = valueTokens(values);
+  // Padding from merged cells: trailing empties (colspan runs) first, then leading empties
+  // left by a label that spans several columns (`| 一、本年新收… |  |  | 505 |`).
   while (tokens.length > k && tokens[tokens.length - 1]?.text === "") tokens.pop();
+  while (tokens.length > k && tokens[0]?.text === "") tokens.shift();
   const extra = tokens
     .slice(k)
     .map((t) => t.text)

@@ -26,14 +26,18 @@ describe("bad input becomes a failed or partial report, never an exception", () 
   });
 
   it("an HTML page without tables", () => {
-    const r = extract(enc("<html><head><title>通知</title></head><body><p>一、总体情况</p><p>无表格。</p></body></html>"), "a.html");
+    const r = extract(
+      enc("<html><head><title>通知</title></head><body><p>一、总体情况</p><p>无表格。</p></body></html>"),
+      "a.html",
+    );
     expect(r.status).toBe("failed");
     expect(r.source.format).toBe("html");
     expect(r.problems[0]).toMatch(/没有找到任何表格/);
   });
 
   it("a pre-2019 (legacy) report is recognised and rejected with that reason", () => {
-    const text = "某某县人民政府2017年政府信息公开工作年度报告\n一、概述\n二、主动公开政府信息情况\n三、依申请公开政府信息情况\n四、咨询处理情况\n五、收费及减免情况";
+    const text =
+      "某某县人民政府2017年政府信息公开工作年度报告\n一、概述\n二、主动公开政府信息情况\n三、依申请公开政府信息情况\n四、咨询处理情况\n五、收费及减免情况";
     const r = extract(enc(text));
     expect(r.status).toBe("failed");
     expect(r.meta.template).toBe("legacy");
@@ -55,7 +59,10 @@ describe("bad input becomes a failed or partial report, never an exception", () 
   });
 
   it("a table that is not the format (no anchors) fails with an explanation", () => {
-    const r = extract(enc("<table><tr><td>姓名</td><td>年龄</td></tr><tr><td>张三</td><td>30</td></tr></table>"), "x.html");
+    const r = extract(
+      enc("<table><tr><td>姓名</td><td>年龄</td></tr><tr><td>张三</td><td>30</td></tr></table>"),
+      "x.html",
+    );
     expect(r.status).toBe("failed");
     expect(r.problems[0]).toMatch(/不是年报统计表/);
   });

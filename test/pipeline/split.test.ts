@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { solveRows, splitRun } from "../../src/pipeline/split.js";
 
-const count7 = { kinds: Array(7).fill("count"), check: (v: number[]) => v[6] === v.slice(0, 6).reduce((a, b) => a + b, 0) } as const;
+const count7 = {
+  kinds: Array(7).fill("count"),
+  check: (v: number[]) => v[6] === v.slice(0, 6).reduce((a, b) => a + b, 0),
+} as const;
 
 describe("splitRun", () => {
   it("recovers the pingtan row 21710000218 = 217|1|0|0|0|0|218 uniquely under the row sum", () => {
@@ -34,7 +37,11 @@ describe("splitRun", () => {
   });
 
   it("reads signed changes and money with a unit", () => {
-    expect(splitRun("2648-18538", { kinds: ["count", "signed", "count"] }).splits).toContainEqual(["2648", "-18", "538"]);
+    expect(splitRun("2648-18538", { kinds: ["count", "signed", "count"] }).splits).toContainEqual([
+      "2648",
+      "-18",
+      "538",
+    ]);
     const money = splitRun("13575394432.52元", { kinds: ["count", "money"] }).splits;
     expect(money).toContainEqual(["135", "75394432.52元"]);
   });
@@ -62,13 +69,7 @@ describe("solveRows", () => {
   });
 
   it("reports every reading that ties for best (ambiguous)", () => {
-    const { chosen } = solveRows(
-      [
-        [[1], [2]],
-        [[3]],
-      ],
-      () => 0,
-    );
+    const { chosen } = solveRows([[[1], [2]], [[3]]], () => 0);
     expect(chosen[0]).toEqual([0, 1]);
     expect(chosen[1]).toEqual([0]);
   });

@@ -15,7 +15,11 @@ describe("parseValue", () => {
   });
 
   it("keeps the number and the note of an annotated cell", () => {
-    expect(parseValue("22（其中修订16件）", "count")).toMatchObject({ value: 22, source: "printed", note: "(其中修订16件)" });
+    expect(parseValue("22（其中修订16件）", "count")).toMatchObject({
+      value: 22,
+      source: "printed",
+      note: "(其中修订16件)",
+    });
   });
 
   it("reads full-width digits", () => {
@@ -24,8 +28,16 @@ describe("parseValue", () => {
 
   it("keeps money exact and converts 元 to 万元 only when the column's unit is 万元", () => {
     expect(parseValue("7730.28", "money", "万元")).toMatchObject({ value: 7730.28, decimal: "7730.28" });
-    expect(parseValue("251000元", "money", "万元")).toMatchObject({ value: 25.1, decimal: "25.1", unit: "万元" });
-    expect(parseValue("75394432.52元", "money")).toMatchObject({ value: 75394432.52, decimal: "75394432.52", unit: "元" });
+    expect(parseValue("251000元", "money", "万元")).toMatchObject({
+      value: 25.1,
+      decimal: "25.1",
+      unit: "万元",
+    });
+    expect(parseValue("75394432.52元", "money")).toMatchObject({
+      value: 75394432.52,
+      decimal: "75394432.52",
+      unit: "元",
+    });
     expect(parseValue("0.1", "money").decimal).toBe("0.1");
   });
 
@@ -48,9 +60,13 @@ describe("label matching", () => {
   });
 
   it("takes the row's own label, not the group label printed beside it", () => {
-    expect(key(["三、本年度办理结果", "（六）其他处理", "1.申请人无正当理由逾期不补正，行政机关不再处理其政府信息公开申请"])).toBe(
-      "other.no_correction",
-    );
+    expect(
+      key([
+        "三、本年度办理结果",
+        "（六）其他处理",
+        "1.申请人无正当理由逾期不补正，行政机关不再处理其政府信息公开申请",
+      ]),
+    ).toBe("other.no_correction");
     expect(key(["（六）其他处理"])).toBe("other.subtotal");
     expect(key(["（三）不予公开1.属于国家秘密"])).toBe("denied.state_secret");
   });
@@ -62,9 +78,11 @@ describe("label matching", () => {
   });
 
   it("finds a row label after glued header text", () => {
-    expect(key(["申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他一、本年新收政府信息公开申请数量"])).toBe(
-      "new_requests",
-    );
+    expect(
+      key([
+        "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他一、本年新收政府信息公开申请数量",
+      ]),
+    ).toBe("new_requests");
   });
 
   it("normalises list numbers and brackets", () => {
