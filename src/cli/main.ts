@@ -141,7 +141,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .name("nianbao")
     .description("政府信息公开工作年度报告：提取统计表、检查勾稽关系、存入 SQLite")
     .version(EXTRACTOR.version)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Inherited by the subcommands added below, so their usage errors reach main() too.
+    .exitOverride();
 
   program
     .command("ingest")
@@ -271,7 +273,6 @@ async function main(): Promise<void> {
   const program = buildProgram((c) => {
     code = c;
   });
-  program.exitOverride();
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
