@@ -37,7 +37,11 @@ const bytesTotal = corpus.reduce((s, c) => s + c.bytes.length, 0);
 const t1 = performance.now();
 let ok = 0;
 for (const item of corpus) {
-  const r = extractReport({ bytes: item.bytes, locator: item.id, ...(item.contentType ? { contentType: item.contentType } : {}) });
+  const r = extractReport({
+    bytes: item.bytes,
+    locator: item.id,
+    ...(item.contentType ? { contentType: item.contentType } : {}),
+  });
   if (r.status === "ok") ok++;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
@@ -58,9 +62,17 @@ peakRss = Math.max(peakRss, process.memoryUsage().rss);
 rmSync(dir, { recursive: true, force: true });
 
 const styles = new Set(corpus.map((c) => c.style));
-console.log(`nianbao ingest bench — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}`);
-console.log(`corpus: ${n} reports, ${styles.size} styles, ${mb(bytesTotal)} (generated in ${tGen.toFixed(0)} ms)`);
-console.log(`extract only (parse+map+validate): ${(n / (tExtract / 1000)).toFixed(0)} reports/s  (${(tExtract / n).toFixed(2)} ms/report, ${ok} ok)`);
-console.log(`end to end into SQLite:            ${(n / (tIngest / 1000)).toFixed(0)} reports/s  (${(tIngest / n).toFixed(2)} ms/report)`);
+console.log(
+  `nianbao ingest bench — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}`,
+);
+console.log(
+  `corpus: ${n} reports, ${styles.size} styles, ${mb(bytesTotal)} (generated in ${tGen.toFixed(0)} ms)`,
+);
+console.log(
+  `extract only (parse+map+validate): ${(n / (tExtract / 1000)).toFixed(0)} reports/s  (${(tExtract / n).toFixed(2)} ms/report, ${ok} ok)`,
+);
+console.log(
+  `end to end into SQLite:            ${(n / (tIngest / 1000)).toFixed(0)} reports/s  (${(tIngest / n).toFixed(2)} ms/report)`,
+);
 console.log(`re-ingest (skipped, idempotent):   ${(n / (tReingest / 1000)).toFixed(0)} reports/s`);
 console.log(`peak RSS: ${mb(peakRss)}`);
