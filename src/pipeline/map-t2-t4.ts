@@ -7,7 +7,7 @@ import { type T2Block, T4_PATHS, t2Blocks } from "../model/template.js";
 import { finding, X } from "./findings.js";
 import { captionBlock, matchRowLabel } from "./labels.js";
 import type { RowView } from "./map-rows.js";
-import { mergeReadings, readRow } from "./map-values.js";
+import { deriveTotal, mergeReadings, readRow } from "./map-values.js";
 
 export interface TableResult {
   found: boolean;
@@ -144,7 +144,7 @@ export function mapT4(rows: RowView[]): TableResult {
     cells[p] = row?.[i] ?? { value: null, raw: reading.run ?? "", source: "unreadable", loc: null };
   });
   if (row) {
-    for (let g = 0; g < 3; g++) deriveGroupTotal(row, g * 5);
+    for (let g = 0; g < 3; g++) deriveTotal(row, g * 5, g * 5 + 4);
     T4_PATHS.forEach((p, i) => {
       cells[p] = row[i]!;
     });
@@ -173,14 +173,4 @@ export function mapT4(rows: RowView[]): TableResult {
     );
   }
   return { found: true, cells, extraRows: [], findings };
-}
-
-function deriveGroupTotal(row: Cell[], o: number): void {
-  const total = row[o + 4];
-  const parts = row.slice(o, o + 4);
-  if (!total || !["blank", "missing"].includes(total.source)) return;
-  if (parts.some((p) => p.value === null)) return;
-  const sum = parts.reduce((s, p) => s + (p.value ?? 0), 0);
-  if (sum === 0 && total.source === "blank") return;
-  row[o + 4] = { ...total, value: sum, source: "derived" };
 }

@@ -16,7 +16,7 @@ import {
 import { finding, X } from "./findings.js";
 import { matchRowLabel } from "./labels.js";
 import { digitCount, type RowView, valueTokens } from "./map-rows.js";
-import { mergeReadings, type RowReading, readRow } from "./map-values.js";
+import { deriveTotal, mergeReadings, type RowReading, readRow } from "./map-values.js";
 import { solveRows } from "./split.js";
 
 export interface T3Result {
@@ -177,7 +177,7 @@ export function mapT3(rows: RowView[], preferSplit: boolean): T3Result {
     } else {
       row = T3_COLUMN_KEYS.map(() => ({ value: null, raw: "", source: "missing", loc: null }) as Cell);
     }
-    deriveTotal(row);
+    deriveTotal(row, 0, 6);
     T3_COLUMN_KEYS.forEach((c, i) => {
       cells[`t3.${key}.${c}`] = row[i]!;
     });
@@ -194,17 +194,6 @@ export function mapT3(rows: RowView[], preferSplit: boolean): T3Result {
     }
   });
   return { found, collapsedOther, cells, extraRows, findings, rowsPrinted: assigned.size };
-}
-
-/** A blank 总计 beside printed components is computed and marked derived (spec §5). */
-function deriveTotal(row: Cell[]): void {
-  const total = row[6];
-  const parts = row.slice(0, 6);
-  if (!total || !["blank", "missing"].includes(total.source)) return;
-  if (parts.some((p) => p.value === null || p.source === "missing")) return;
-  const sum = parts.reduce((s, p) => s + (p.value ?? 0), 0);
-  if (sum === 0 && total.source === "blank") return;
-  row[6] = { ...total, value: sum, source: "derived" };
 }
 
 function extraRow(view: RowView): ExtraRow {

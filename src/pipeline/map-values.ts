@@ -95,3 +95,17 @@ export function mergeReadings(readings: Cell[][], run: string | undefined): Cell
     return { value: null, raw: run ?? cell.raw, source: "ambiguous", candidates, loc: cell.loc } as Cell;
   });
 }
+
+/**
+ * A blank or missing 总计 beside printed components is computed and marked derived (spec §5).
+ * `row[total]` is replaced in place; the parts are `row[from..total)`.
+ */
+export function deriveTotal(row: Cell[], from: number, total: number): void {
+  const cell = row[total];
+  const parts = row.slice(from, total);
+  if (!cell || !["blank", "missing"].includes(cell.source)) return;
+  if (parts.some((p) => p.value === null || p.source === "missing")) return;
+  const sum = parts.reduce((s, p) => s + (p.value ?? 0), 0);
+  if (sum === 0 && cell.source === "blank") return;
+  row[total] = { ...cell, value: sum, source: "derived" };
+}

@@ -63,6 +63,28 @@ function equation(
   });
 }
 
+/** Every read cell of a count table is a non-negative integer (T3.R4, T4.R2). */
+function nonNegativeIntegers(
+  cells: Record<string, Cell>,
+  table: string,
+  rule: string,
+  name: string,
+): Finding[] {
+  return Object.entries(cells)
+    .filter(([path, cell]) => path.startsWith(`${table}.`) && cell.value !== null)
+    .filter(([, cell]) => !Number.isInteger(cell.value) || (cell.value ?? 0) < 0)
+    .map(([path, cell]) =>
+      finding({
+        rule,
+        severity: "error",
+        origin: "source",
+        path,
+        actual: cell.value,
+        message: `${name}单元格 ${path} 的值 ${cell.raw} 不是非负整数`,
+      }),
+    );
+}
+
 function t3Rules(cells: Record<string, Cell>, collapsedOther: boolean): Finding[] {
   const out: Finding[] = [];
   const rows = [
@@ -111,21 +133,7 @@ function t3Rules(cells: Record<string, Cell>, collapsedOther: boolean): Finding[
     );
     if (f) out.push(f);
   }
-  for (const [path, cell] of Object.entries(cells)) {
-    if (!path.startsWith("t3.") || cell.value === null) continue;
-    if (!Number.isInteger(cell.value) || cell.value < 0) {
-      out.push(
-        finding({
-          rule: "T3.R4",
-          severity: "error",
-          origin: "source",
-          path,
-          actual: cell.value,
-          message: `表三单元格 ${path} 的值 ${cell.raw} 不是非负整数`,
-        }),
-      );
-    }
-  }
+  out.push(...nonNegativeIntegers(cells, "t3", "T3.R4", "表三"));
   return out;
 }
 
@@ -143,21 +151,7 @@ function t4Rules(cells: Record<string, Cell>): Finding[] {
     );
     if (f) out.push(f);
   }
-  for (const [path, cell] of Object.entries(cells)) {
-    if (!path.startsWith("t4.") || cell.value === null) continue;
-    if (!Number.isInteger(cell.value) || cell.value < 0) {
-      out.push(
-        finding({
-          rule: "T4.R2",
-          severity: "error",
-          origin: "source",
-          path,
-          actual: cell.value,
-          message: `表四单元格 ${path} 的值 ${cell.raw} 不是非负整数`,
-        }),
-      );
-    }
-  }
+  out.push(...nonNegativeIntegers(cells, "t4", "T4.R2", "表四"));
   return out;
 }
 
@@ -337,7 +331,8 @@ function documentRules(input: ValidationInput): Finding[] {
 /** D.R1 — figures the overview states about applications agree with table 3. */
 function narrativeRules(input: ValidationInput): Finding[] {
   const out: Finding[] = [];
-  const text = input.narrative.s1.replace(/\s+/g, "");
+  // NFKC: Word-made reports print figures in full-width digits (`１３件`).
+  const text = input.narrative.s1.normalize("NFKC").replace(/\s+/g, "");
   const cells = input.cells;
   const v = (p: string) => cells[p]?.value ?? null;
   const checks: { re: RegExp; accept: (n: number) => boolean; path: string; what: string }[] = [
@@ -355,6 +350,14 @@ function narrativeRules(input: ValidationInput): Finding[] {
       accept: (n) => n === v("t3.carried_over.total"),
       path: "t3.carried_over.total",
       what: "上年结转数",
+    },
+    {
+      // Only statements about all concluded requests (`答复政府信息公开申请N件`), not a subset
+      // such as `同意公开答复9件`.
+      re: /(?:答复|办结)了?(?:政府信息公开)?申请(\d+)[件份个]/,
+      accept: (n) => n === v("t3.results_total.total"),
+      path: "t3.results_total.total",
+      what: "答复（办结）申请数",
     },
     {
       re: /(?:结转下一?年度|转下一?年度)[^，。；,;]{0,10}?(\d+)[件份个]/,
