@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { extractReport } from "../../src/pipeline/extract.js";
+import { encodeGbk } from "../../src/samples/gbk.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const extract = (bytes: Uint8Array, locator = "x.txt") => extractReport({ bytes, locator });
@@ -78,5 +79,18 @@ describe("bad input becomes a failed or partial report, never an exception", () 
     const r = extract(enc(rows.join("\n")));
     expect(r.cells["t3.new_requests.total"]?.value).toBeNull();
     expect(r.findings.some((f) => f.rule === "X.UNFILLED_TABLE")).toBe(true);
+  });
+
+  it("a text report in GBK with no declaration decodes by the GB18030 fallback and gives the same cells", () => {
+    const utf8 = readFileSync("samples/real/seed-wuhai-edu-2022.txt");
+    const gbk = encodeGbk(utf8.toString("utf8"));
+    expect(gbk.length).not.toBe(utf8.length);
+    const a = extract(utf8);
+    const b = extract(gbk);
+    expect(b.source.charset).toBe("gb18030");
+    expect(b.status).toBe("ok");
+    expect(Object.fromEntries(Object.entries(b.cells).map(([p, c]) => [p, c.value]))).toEqual(
+      Object.fromEntries(Object.entries(a.cells).map(([p, c]) => [p, c.value])),
+    );
   });
 });
