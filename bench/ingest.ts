@@ -37,7 +37,7 @@ const bytesTotal = corpus.reduce((s, c) => s + c.bytes.length, 0);
 const t1 = performance.now();
 let ok = 0;
 for (const item of corpus) {
-  const r = extractReport({
+  const r = await extractReport({
     bytes: item.bytes,
     locator: item.id,
     ...(item.contentType ? { contentType: item.contentType } : {}),
@@ -51,10 +51,10 @@ const tExtract = performance.now() - t1;
 const dir = mkdtempSync(path.join(os.tmpdir(), "nianbao-bench-"));
 const store = openStore(path.join(dir, "bench.db"));
 const t2 = performance.now();
-for (const item of corpus) ingestBytes(store, item.bytes, item.id, item.contentType);
+for (const item of corpus) await ingestBytes(store, item.bytes, item.id, item.contentType);
 const tIngest = performance.now() - t2;
 const t3 = performance.now();
-for (const item of corpus) ingestBytes(store, item.bytes, item.id, item.contentType);
+for (const item of corpus) await ingestBytes(store, item.bytes, item.id, item.contentType);
 const tReingest = performance.now() - t3;
 store.close();
 clearInterval(sampler);

@@ -159,8 +159,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument("<file>")
     .option("--json", "print the extract --json contract")
     .option("--content-type <type>", "media type / HTTP Content-Type of the bytes (charset)")
-    .action((file: string, o: { json?: boolean; contentType?: string }) => {
-      const report = extractReport({
+    .action(async (file: string, o: { json?: boolean; contentType?: string }) => {
+      const report = await extractReport({
         bytes: readFileSync(file),
         locator: file,
         ...(o.contentType ? { contentType: o.contentType } : {}),

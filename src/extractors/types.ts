@@ -23,7 +23,20 @@ export interface ExtractedLayout {
   publishedAt: string | null;
   /** Problems the backend met that the report should carry (never thrown). */
   warnings: string[];
+  /** Paged formats: pages whose text layer is missing or untrustworthy; the OCR path reads them. */
+  needsOcr?: OcrMark[];
+  /** Paged formats: number of pages read. */
+  pages?: number;
 }
+
+export interface OcrMark {
+  page: number;
+  reason: "no-text" | "garbled-text" | "image-table";
+  detail: string;
+}
+
+/** A format backend: bytes in, layout out. Async because PDF parsing is. */
+export type Backend = (input: ExtractInput) => ExtractedLayout | Promise<ExtractedLayout>;
 
 export interface ExtractInput {
   bytes: Uint8Array;
@@ -36,7 +49,16 @@ export interface ExtractInput {
 export class UnreadableInputError extends Error {
   constructor(
     message: string,
-    readonly code: "empty" | "binary" | "encoding" | "no-tables" | "legacy" | "unsupported",
+    readonly code:
+      | "empty"
+      | "binary"
+      | "encoding"
+      | "no-tables"
+      | "legacy"
+      | "unsupported"
+      | "encrypted"
+      | "limit"
+      | "corrupt",
   ) {
     super(message);
     this.name = "UnreadableInputError";

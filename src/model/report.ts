@@ -88,6 +88,8 @@ export const SourceSchema = z.object({
   sha256: z.string(),
   size: z.number().int(),
   format: z.enum(["html", "text", "pdf", "doc", "docx", "image", "unknown"]),
+  /** Why the format was chosen (signature bytes, media type, extension). */
+  format_evidence: z.string().default(""),
   media_type: z.string(),
   charset: z.string().nullable(),
 });
@@ -123,6 +125,10 @@ export const ReportSchema = z.object({
   /** Prose before the first section heading (basis, statistical period, contacts). */
   preamble: z.string(),
   findings: z.array(FindingSchema),
+  /** Pages whose text layer is missing or untrustworthy (PDF); the OCR path reads them. */
+  needs_ocr: z
+    .array(z.object({ page: z.number().int(), reason: z.string(), detail: z.string() }))
+    .default([]),
 });
 export type Report = z.infer<typeof ReportSchema>;
 export type ReportMeta = z.infer<typeof MetaSchema>;

@@ -1,7 +1,7 @@
 /**
  * The `extract --json` contract (stable; documented in README): one object with
  * `source`, `meta`, `status`, `problems`, `tables` {t2, t3, t4} nested as table → row key → column key → cell,
- * `findings`, `extra_rows`, `sections`, `preamble`, `extractor`. Row keys may contain a dot
+ * `findings`, `extra_rows`, `sections`, `preamble`, `needs_ocr`, `extractor`. Row keys may contain a dot
  * (`denied.state_secret`); the column key is always the last segment of a cell path.
  */
 import type { Cell, Report } from "../model/report.js";
@@ -37,5 +37,6 @@ export function toContractJson(report: Report) {
     extra_rows: report.extra_rows,
     sections: report.sections,
     preamble: report.preamble,
+    needs_ocr: report.needs_ocr,
   };
 }

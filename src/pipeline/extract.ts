@@ -6,7 +6,12 @@
 import { createHash } from "node:crypto";
 import { extractHtml } from "../extractors/html.js";
 import { extractText } from "../extractors/text.js";
-import { type ExtractedLayout, type ExtractInput, UnreadableInputError } from "../extractors/types.js";
+import {
+  type Backend,
+  type ExtractedLayout,
+  type ExtractInput,
+  UnreadableInputError,
+} from "../extractors/types.js";
 import { type Cell, type Finding, type Report, type ReportMeta, ReportSchema } from "../model/report.js";
 import type { TemplateId } from "../model/template.js";
 import { detectFormat } from "./detect.js";
@@ -64,7 +69,7 @@ function layoutFor(format: string, input: ExtractInput): ExtractedLayout {
   );
 }
 
-export function extractReport(input: ExtractInput): Report {
+export async function extractReport(input: ExtractInput): Promise<Report> {
   const bytes = input.bytes;
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const detected = detectFormat(bytes, input.locator, input.contentType);
@@ -75,12 +80,14 @@ export function extractReport(input: ExtractInput): Report {
       size: bytes.length,
       format: detected.format,
       media_type: detected.mediaType,
+      format_evidence: detected.evidence,
       charset: null as string | null,
     },
     extractor: { ...EXTRACTOR },
     extra_rows: [],
     sections: {},
     preamble: "",
+    needs_ocr: [] as Report["needs_ocr"],
   };
   const failed = (problem: string, meta = emptyMeta()): Report => ({
     ...base,
@@ -93,12 +100,13 @@ export function extractReport(input: ExtractInput): Report {
 
   let layout: ExtractedLayout;
   try {
-    layout = layoutFor(detected.format, input);
+    layout = await layoutFor(detected.format, input);
   } catch (err) {
     if (err instanceof UnreadableInputError) return failed(err.message);
     return failed(`提取器内部错误：${(err as Error).message}`);
   }
   base.source.charset = layout.charset;
+  base.needs_ocr = layout.needsOcr ?? [];
 
   const textMeta = readMeta(layout.title, layout.narrative, layout.publishedAt);
   const mapped = mapTables(layout.grids, textMeta.year);
@@ -144,6 +152,7 @@ export function extractReport(input: ExtractInput): Report {
   });
   const problems = [
     ...layout.warnings,
+    ...base.needs_ocr.map((m) => `第${m.page}页需要OCR（${m.reason}）：${m.detail}`),
     ...(["t2", "t3", "t4"] as const)
       .filter((t) => !mapped.found[t])
       .map((t) => `未找到${t === "t2" ? "表二" : t === "t3" ? "表三" : "表四"} (table ${t} not found)`),

@@ -59,12 +59,12 @@ function summarise(report: Report, reportId: number | null, skipped: boolean): I
 }
 
 /** Extracts and stores one document; never throws for bad input. */
-export function ingestBytes(
+export async function ingestBytes(
   store: Store,
   bytes: Uint8Array,
   locator: string,
   contentType?: string,
-): IngestItem {
+): Promise<IngestItem> {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (store.hasRun(sha256, EXTRACTOR.name, EXTRACTOR.version)) {
     const saved = store.saveExtraction({
@@ -90,7 +90,7 @@ export function ingestBytes(
     };
   }
   const startedAt = new Date().toISOString();
-  const report = extractReport({ bytes, locator, ...(contentType ? { contentType } : {}) });
+  const report = await extractReport({ bytes, locator, ...(contentType ? { contentType } : {}) });
   const failed = report.status === "failed";
   const saved = store.saveExtraction({
     bytes,
@@ -102,6 +102,7 @@ export function ingestBytes(
     extractorName: EXTRACTOR.name,
     extractorVersion: EXTRACTOR.version,
     format: report.source.format,
+    formatEvidence: report.source.format_evidence,
     charset: report.source.charset,
     startedAt,
   });
@@ -121,7 +122,7 @@ export async function ingestFiles(
       queue.add(async () => {
         let item: IngestItem;
         try {
-          item = ingestBytes(store, await readFile(file), file);
+          item = await ingestBytes(store, await readFile(file), file);
         } catch (err) {
           item = {
             locator: file,

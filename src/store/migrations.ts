@@ -170,7 +170,16 @@ END;
 `;
 
 /** Ordered by version, strictly increasing. Append only. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial schema", sql: V1_SQL }];
+/** Format evidence on runs; pages needing OCR on reports (PDF backend). */
+const V2_SQL = `
+ALTER TABLE extraction_runs ADD COLUMN format_evidence TEXT;
+ALTER TABLE reports ADD COLUMN needs_ocr TEXT NOT NULL DEFAULT '[]';
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial schema", sql: V1_SQL },
+  { version: 2, name: "format evidence and OCR page marks", sql: V2_SQL },
+];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version     INTEGER PRIMARY KEY,

@@ -57,6 +57,8 @@ export interface SaveInput {
   extractorName: string;
   extractorVersion: string;
   format: string;
+  /** Why the format was chosen (signature bytes, media type, extension). */
+  formatEvidence?: string;
   charset: string | null;
   /** When extraction started (ISO); defaults to the save time. */
   startedAt?: string;
@@ -174,6 +176,8 @@ interface SummaryRow {
 
 interface DetailRow extends SummaryRow {
   preamble: string;
+  needs_ocr: string;
+  format_evidence: string | null;
   size: number;
   media_type: string | null;
   format: string | null;
@@ -236,18 +240,29 @@ class WriteStatements {
        ON CONFLICT(sha256, locator) DO UPDATE SET last_seen = excluded.last_seen`,
     );
     this.insertRun = db.prepare<
-      [string, string, string, string, string, RunStatus, string | null, string | null, string | null]
+      [
+        string,
+        string,
+        string,
+        string,
+        string,
+        RunStatus,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+      ]
     >(
       `INSERT INTO extraction_runs(sha256, extractor_name, extractor_version, started_at, finished_at,
-         status, error, format, charset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         status, error, format, charset, format_evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.retireCurrent = db.prepare<[string]>(
       "UPDATE reports SET is_current = 0 WHERE sha256 = ? AND is_current = 1",
     );
     this.insertReport = db.prepare<SqlValue[]>(
       `INSERT INTO reports(run_id, sha256, locator, title, organ, year, published_at, period, template,
-         t2_template, t3_template, t4_template, status, problems, preamble, is_current)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+         t2_template, t3_template, t4_template, status, problems, preamble, needs_ocr, is_current)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
     );
     this.insertCell = db.prepare<CellParams>(
       `INSERT INTO cells(report_id, tbl, row_key, col_key, path, value, value_text, unit, raw, source, note,
@@ -358,7 +373,8 @@ export class Store {
          ORDER BY r.year DESC, r.organ, r.id`,
       );
       this.detailById = db.prepare<[number], DetailRow>(
-        `SELECT ${SUMMARY_COLUMNS}, r.preamble, b.size, b.media_type, x.format, x.charset
+        `SELECT ${SUMMARY_COLUMNS}, r.preamble, r.needs_ocr, b.size, b.media_type, x.format, x.charset,
+           x.format_evidence
          ${fromReports} JOIN blobs b ON b.sha256 = r.sha256 WHERE r.id = ?`,
       );
       this.currentIdBySha = db
@@ -482,6 +498,7 @@ export class Store {
         input.error ?? null,
         input.format,
         input.charset,
+        input.formatEvidence ?? null,
       ).lastInsertRowid,
     );
     const report = input.report;
@@ -506,6 +523,7 @@ export class Store {
         report.status,
         JSON.stringify(report.problems),
         report.preamble,
+        JSON.stringify(report.needs_ocr),
       ).lastInsertRowid,
     );
     for (const [path, cell] of Object.entries(report.cells))
@@ -555,6 +573,7 @@ export class Store {
         size: d.size,
         format: (d.format ?? "unknown") as Report["source"]["format"],
         media_type: d.media_type ?? "",
+        format_evidence: d.format_evidence ?? "",
         charset: d.charset,
       },
       extractor: { name: d.extractor_name, version: d.extractor_version },
@@ -578,6 +597,7 @@ export class Store {
       sections: Object.fromEntries(sections.map((s) => [s.key, { heading: s.heading, text: s.text }])),
       preamble: d.preamble,
       findings: this.findingsOf.all(id).map(rowToFinding),
+      needs_ocr: JSON.parse(d.needs_ocr) as Report["needs_ocr"],
     };
     return {
       summary: toSummary(d),

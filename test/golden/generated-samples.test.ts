@@ -27,9 +27,9 @@ describe("generated samples round-trip exactly", () => {
   });
 
   for (const entry of index.samples) {
-    it(`${entry.id} (${entry.style})`, () => {
+    it(`${entry.id} (${entry.style})`, async () => {
       const truth = JSON.parse(readFileSync(path.join(DIR, entry.truth), "utf8")) as Truth;
-      const report = extractReport({
+      const report = await extractReport({
         bytes: readFileSync(path.join(DIR, entry.file)),
         locator: `samples/generated/${entry.file}`,
         ...(entry.content_type ? { contentType: entry.content_type } : {}),

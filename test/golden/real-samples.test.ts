@@ -18,17 +18,17 @@ const TEXT_SAMPLES = [
   ...[2019, 2020, 2021, 2022, 2023, 2024, 2025].map((y) => `pingtan/pingtan-${y}.txt`),
 ];
 
-function run(file: string) {
+async function run(file: string) {
   const full = path.join(REAL, file);
-  const report = extractReport({ bytes: readFileSync(full), locator: `samples/real/${file}` });
+  const report = await extractReport({ bytes: readFileSync(full), locator: `samples/real/${file}` });
   const truth = JSON.parse(readFileSync(full.replace(/\.(txt|md)$/, ".truth.json"), "utf8")) as Truth;
   return { report, truth };
 }
 
 describe("real text samples give their ground truth", () => {
   for (const file of TEXT_SAMPLES) {
-    it(file, () => {
-      const { report, truth } = run(file);
+    it(file, async () => {
+      const { report, truth } = await run(file);
       const s = score(report, truth);
       expect(s.wrong).toEqual([]);
       expect(s.missingFindings).toEqual([]);
@@ -41,15 +41,15 @@ describe("real text samples give their ground truth", () => {
     });
   }
 
-  it("the founding sample: all 200 cells exact and no finding at all", () => {
-    const { report } = run("seed-wuhai-edu-2022.txt");
+  it("the founding sample: all 200 cells exact and no finding at all", async () => {
+    const { report } = await run("seed-wuhai-edu-2022.txt");
     expect(Object.values(report.cells).filter((c) => c.source === "printed")).toHaveLength(200);
     expect(report.findings).toEqual([]);
     expect(Object.keys(report.sections)).toHaveLength(6);
   });
 
-  it("pingtan 2020 breaks T3.R2 in exactly two columns, with the residuals the table implies", () => {
-    const { report } = run("pingtan/pingtan-2020.txt");
+  it("pingtan 2020 breaks T3.R2 in exactly two columns, with the residuals the table implies", async () => {
+    const { report } = await run("pingtan/pingtan-2020.txt");
     const r2 = report.findings.filter((f) => f.rule === "T3.R2");
     expect(r2.map((f) => [f.path, f.expected, f.actual, f.residual])).toEqual([
       ["t3.results_total.natural_person", 26, 20, -6],
@@ -57,8 +57,8 @@ describe("real text samples give their ground truth", () => {
     ]);
   });
 
-  it("organ and year come from the title; publication date from the page header", () => {
-    const { report } = run("pingtan/pingtan-2023.txt");
+  it("organ and year come from the title; publication date from the page header", async () => {
+    const { report } = await run("pingtan/pingtan-2023.txt");
     expect(report.meta.organ).toBe("平潭综合实验区");
     expect(report.meta.published_at).toBe("2024-03-08");
     expect(report.meta.period).toBe("2023-01-01/2023-12-31");
@@ -68,8 +68,8 @@ describe("real text samples give their ground truth", () => {
 describe("golden snapshots of extract --json", () => {
   mkdirSync(GOLDEN, { recursive: true });
   for (const file of TEXT_SAMPLES) {
-    it(file, () => {
-      const { report } = run(file);
+    it(file, async () => {
+      const { report } = await run(file);
       const json = `${JSON.stringify(toContractJson(report), null, 1)}\n`;
       const golden = path.join(GOLDEN, `${path.basename(file).replace(/\.\w+$/, "")}.json`);
       if (process.env.UPDATE_GOLDEN === "1" || !existsSync(golden)) {

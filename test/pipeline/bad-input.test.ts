@@ -8,26 +8,26 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const extract = (bytes: Uint8Array, locator = "x.txt") => extractReport({ bytes, locator });
 
 describe("bad input becomes a failed or partial report, never an exception", () => {
-  it("empty file", () => {
-    const r = extract(new Uint8Array());
+  it("empty file", async () => {
+    const r = await extract(new Uint8Array());
     expect(r.status).toBe("failed");
     expect(r.problems[0]).toMatch(/空文件/);
   });
 
-  it("binary garbage", () => {
+  it("binary garbage", async () => {
     const bytes = new Uint8Array(4096);
     let x = 12345;
     for (let i = 0; i < bytes.length; i++) {
       x = (x * 1103515245 + 12345) & 0x7fffffff;
       bytes[i] = x & 0xff;
     }
-    const r = extract(bytes, "garbage.bin");
+    const r = await extract(bytes, "garbage.bin");
     expect(r.status).toBe("failed");
     expect(r.problems.join()).toMatch(/binary|控制字符|没有找到/);
   });
 
-  it("an HTML page without tables", () => {
-    const r = extract(
+  it("an HTML page without tables", async () => {
+    const r = await extract(
       enc("<html><head><title>通知</title></head><body><p>一、总体情况</p><p>无表格。</p></body></html>"),
       "a.html",
     );
@@ -36,31 +36,31 @@ describe("bad input becomes a failed or partial report, never an exception", () 
     expect(r.problems[0]).toMatch(/没有找到任何表格/);
   });
 
-  it("a pre-2019 (legacy) report is recognised and rejected with that reason", () => {
+  it("a pre-2019 (legacy) report is recognised and rejected with that reason", async () => {
     const text =
       "某某县人民政府2017年政府信息公开工作年度报告\n一、概述\n二、主动公开政府信息情况\n三、依申请公开政府信息情况\n四、咨询处理情况\n五、收费及减免情况";
-    const r = extract(enc(text));
+    const r = await extract(enc(text));
     expect(r.status).toBe("failed");
     expect(r.meta.template).toBe("legacy");
     expect(r.problems[0]).toMatch(/legacy/);
   });
 
-  it("a truncated table gives a partial report with the missing rows named", () => {
-    const r = extract(readFileSync("samples/real/pages/www.lg.gov.cn__post_11956962.txt"));
+  it("a truncated table gives a partial report with the missing rows named", async () => {
+    const r = await extract(readFileSync("samples/real/pages/www.lg.gov.cn__post_11956962.txt"));
     expect(r.status).toBe("partial");
     expect(r.cells["t3.new_requests.total"]?.value).toBe(66);
     expect(r.cells["t3.carried_forward.total"]?.source).toBe("missing");
     expect(r.findings.some((f) => f.rule === "D.R3" && /实际找到/.test(f.message))).toBe(true);
   });
 
-  it("a PDF is detected by its signature and reported as not yet supported", () => {
-    const r = extract(readFileSync("samples/real/hzq2024.pdf"), "hzq2024.pdf");
+  it("a PDF is detected by its signature and reported as not yet supported", async () => {
+    const r = await extract(readFileSync("samples/real/hzq2024.pdf"), "hzq2024.pdf");
     expect(r.source.format).toBe("pdf");
     expect(r.status).toBe("failed");
   });
 
-  it("a table that is not the format (no anchors) fails with an explanation", () => {
-    const r = extract(
+  it("a table that is not the format (no anchors) fails with an explanation", async () => {
+    const r = await extract(
       enc("<table><tr><td>姓名</td><td>年龄</td></tr><tr><td>张三</td><td>30</td></tr></table>"),
       "x.html",
     );
@@ -68,7 +68,7 @@ describe("bad input becomes a failed or partial report, never an exception", () 
     expect(r.problems[0]).toMatch(/不是年报统计表/);
   });
 
-  it("a table printed with labels but no numbers is unfilled, not a table of zeros", () => {
+  it("a table printed with labels but no numbers is unfilled, not a table of zeros", async () => {
     const rows = [
       "三、收到和处理政府信息公开申请情况",
       "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 |",
@@ -76,17 +76,17 @@ describe("bad input becomes a failed or partial report, never an exception", () 
       "二、上年结转政府信息公开申请数量 | | | | | | | |",
       "四、结转下年度继续办理 | | | | | | | |",
     ];
-    const r = extract(enc(rows.join("\n")));
+    const r = await extract(enc(rows.join("\n")));
     expect(r.cells["t3.new_requests.total"]?.value).toBeNull();
     expect(r.findings.some((f) => f.rule === "X.UNFILLED_TABLE")).toBe(true);
   });
 
-  it("a text report in GBK with no declaration decodes by the GB18030 fallback and gives the same cells", () => {
+  it("a text report in GBK with no declaration decodes by the GB18030 fallback and gives the same cells", async () => {
     const utf8 = readFileSync("samples/real/seed-wuhai-edu-2022.txt");
     const gbk = encodeGbk(utf8.toString("utf8"));
     expect(gbk.length).not.toBe(utf8.length);
-    const a = extract(utf8);
-    const b = extract(gbk);
+    const a = await extract(utf8);
+    const b = await extract(gbk);
     expect(b.source.charset).toBe("gb18030");
     expect(b.status).toBe("ok");
     expect(Object.fromEntries(Object.entries(b.cells).map(([p, c]) => [p, c.value]))).toEqual(
