@@ -2,9 +2,10 @@
  * Text backend: reports whose tables reached us flattened to text (site text exports, archivers,
  * pdf.js dumps). Pure: bytes in, layout out.
  */
-import { gridFromRows } from "../model/grid.js";
+import { type Grid, gridFromRows } from "../model/grid.js";
+import type { TableId } from "../model/template.js";
 import { decodeBytes } from "./decode.js";
-import { locateTables, type Span } from "./locate.js";
+import { locateTables } from "./locate.js";
 import { regionRows } from "./text-rows.js";
 import { type ExtractedLayout, type ExtractInput, UnreadableInputError } from "./types.js";
 
@@ -23,6 +24,34 @@ export function garbageRatio(text: string): number {
   return bad / sample.length;
 }
 
+/**
+ * Locates the report tables in flat text, turns each into a grid (hinted with its table id) and
+ * returns the text with those tables cut out. `tables` limits which tables are taken (the PDF
+ * backend asks only for the ones its ruled-table reader did not find).
+ */
+export function tablesFromText(
+  text: string,
+  tables: readonly TableId[] = ["t2", "t3", "t4"],
+): { grids: Grid[]; narrative: string } {
+  const regions = locateTables(text);
+  const taken = tables.filter((t) => regions[t] !== null);
+  const grids = taken.map((table) => {
+    const span = regions[table]!;
+    const { rows } = regionRows(text.slice(span.start, span.end), lineNumberAt(text, span.start));
+    return gridFromRows(`text:${table}`, "text", rows, table);
+  });
+  const spans = taken.map((t) => regions[t]!).sort((a, b) => a.start - b.start);
+  let narrative = "";
+  let pos = 0;
+  for (const s of spans) {
+    if (s.start < pos) continue;
+    narrative += `${text.slice(pos, s.start)}\n\n`;
+    pos = s.end;
+  }
+  narrative += text.slice(pos);
+  return { grids, narrative };
+}
+
 export function extractText(input: ExtractInput): ExtractedLayout {
   if (input.bytes.length === 0) throw new UnreadableInputError("空文件 (empty file)", "empty");
   const decoded = decodeBytes(input.bytes, input.contentType ? { contentType: input.contentType } : {});
@@ -37,24 +66,7 @@ export function extractText(input: ExtractInput): ExtractedLayout {
   if (decoded.evidence.startsWith("lossy"))
     warnings.push(`编码无法确定，按 GB18030 有损解码 (${decoded.evidence})`);
 
-  const regions = locateTables(text);
-  const grids = (["t2", "t3", "t4"] as const).flatMap((table) => {
-    const span = regions[table];
-    if (!span) return [];
-    const { rows } = regionRows(text.slice(span.start, span.end), lineNumberAt(text, span.start));
-    return [gridFromRows(`text:${table}`, "text", rows, table)];
-  });
-
-  const spans = (Object.values(regions).filter(Boolean) as Span[]).sort((a, b) => a.start - b.start);
-  let narrative = "";
-  let pos = 0;
-  for (const s of spans) {
-    if (s.start < pos) continue;
-    narrative += `${text.slice(pos, s.start)}\n\n`;
-    pos = s.end;
-  }
-  narrative += text.slice(pos);
-
+  const { grids, narrative } = tablesFromText(text);
   const titleLine = /^\s*(?:标题|title)\s*[:：]\s*(.+)$/im.exec(text);
   const published = /发布(?:时间|日期)\s*[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})/.exec(text);
   return {

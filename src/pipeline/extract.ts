@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { extractHtml } from "../extractors/html.js";
+import { extractPdf } from "../extractors/pdf.js";
 import { extractText } from "../extractors/text.js";
 import {
   type Backend,
@@ -60,13 +61,18 @@ function markUnfilled(cells: Record<string, Cell>, table: string): Finding | nul
   });
 }
 
-function layoutFor(format: string, input: ExtractInput): ExtractedLayout {
-  if (format === "html") return extractHtml(input);
-  if (format === "text") return extractText(input);
-  throw new UnreadableInputError(
-    `暂不支持的格式：${format}（PDF/Word/图片将由后续提取器处理）`,
-    "unsupported",
-  );
+/** One backend per format; each turns bytes into the same layout (grids + narrative). */
+const BACKENDS: Partial<Record<string, Backend>> = {
+  html: extractHtml,
+  text: extractText,
+  pdf: extractPdf,
+};
+
+async function layoutFor(format: string, input: ExtractInput): Promise<ExtractedLayout> {
+  const backend = BACKENDS[format];
+  if (!backend)
+    throw new UnreadableInputError(`暂不支持的格式：${format} (unsupported format)`, "unsupported");
+  return backend(input);
 }
 
 export async function extractReport(input: ExtractInput): Promise<Report> {

@@ -12,6 +12,7 @@ import { score, type Truth } from "../helpers/truth.js";
 
 const REAL = path.resolve("samples/real");
 const GOLDEN = path.resolve("test/golden/real");
+const PDF_SAMPLES = ["hzq2024.pdf"];
 const TEXT_SAMPLES = [
   "seed-wuhai-edu-2022.txt",
   "kewei-2024-pdfjs-dump.md",
@@ -21,12 +22,12 @@ const TEXT_SAMPLES = [
 async function run(file: string) {
   const full = path.join(REAL, file);
   const report = await extractReport({ bytes: readFileSync(full), locator: `samples/real/${file}` });
-  const truth = JSON.parse(readFileSync(full.replace(/\.(txt|md)$/, ".truth.json"), "utf8")) as Truth;
+  const truth = JSON.parse(readFileSync(full.replace(/\.(txt|md|pdf)$/, ".truth.json"), "utf8")) as Truth;
   return { report, truth };
 }
 
-describe("real text samples give their ground truth", () => {
-  for (const file of TEXT_SAMPLES) {
+describe("real samples give their ground truth", () => {
+  for (const file of [...TEXT_SAMPLES, ...PDF_SAMPLES]) {
     it(file, async () => {
       const { report, truth } = await run(file);
       const s = score(report, truth);
@@ -57,6 +58,18 @@ describe("real text samples give their ground truth", () => {
     ]);
   });
 
+  it("hzq2024.pdf: every cell from the PDF text layer, with page and bounding box", async () => {
+    const { report } = await run("hzq2024.pdf");
+    const cell = report.cells["t3.new_requests.natural_person"];
+    expect(cell).toMatchObject({ value: 95, source: "printed" });
+    expect(cell?.loc?.page).toBe(3);
+    expect(cell?.loc?.bbox).toHaveLength(4);
+    // table 三 continues on page 4
+    expect(report.cells["t3.carried_forward.total"]?.loc?.page).toBe(4);
+    expect(report.meta.organ).toBe("淮安市洪泽区人民政府");
+    expect(report.needs_ocr).toEqual([]);
+  });
+
   it("organ and year come from the title; publication date from the page header", async () => {
     const { report } = await run("pingtan/pingtan-2023.txt");
     expect(report.meta.organ).toBe("平潭综合实验区");
@@ -67,7 +80,7 @@ describe("real text samples give their ground truth", () => {
 
 describe("golden snapshots of extract --json", () => {
   mkdirSync(GOLDEN, { recursive: true });
-  for (const file of TEXT_SAMPLES) {
+  for (const file of [...TEXT_SAMPLES, ...PDF_SAMPLES]) {
     it(file, async () => {
       const { report } = await run(file);
       const json = `${JSON.stringify(toContractJson(report), null, 1)}\n`;

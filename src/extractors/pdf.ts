@@ -1,0 +1,159 @@
+/**
+ * PDF backend: tables rebuilt from the PDF's own text layer with pdfjs (legacy build, no eval,
+ * no network; cMaps and standard fonts from the package). Ruled tables come from the drawn lines
+ * (lattice.ts); tables without lines fall back to the text backend's anchors over the page text,
+ * whose wide gaps were kept as column separators (lines.ts). Pages whose text layer is missing or
+ * unusable are marked for OCR (quality.ts). The document is opened once and always destroyed;
+ * pages are released as soon as they are read, so long PDFs stay bounded in memory.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { getDocument, type PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import type { Grid } from "../model/grid.js";
+import type { TableId } from "../model/template.js";
+import { zoneRows } from "../pipeline/map-rows.js";
+import { centre } from "./pdf/geometry.js";
+import { findLattices, latticeGrid } from "./pdf/lattice.js";
+import { isPageNumber, type Line, toLines } from "./pdf/lines.js";
+import { readPage } from "./pdf/page.js";
+import { pageQuality } from "./pdf/quality.js";
+import { tablesFromText } from "./text.js";
+import { type ExtractedLayout, type ExtractInput, type OcrMark, UnreadableInputError } from "./types.js";
+
+/** More pages than any annual report has: refuse rather than grind (PDF bombs). */
+export const MAX_PAGES = 2000;
+/** Pages read past the last page that held a report table (sections 五、六 follow the tables). */
+const TAIL_PAGES = 12;
+
+const pdfjsRoot = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+const ASSETS = {
+  cMapUrl: `${pdfjsRoot}/cmaps/`,
+  standardFontDataUrl: `${pdfjsRoot}/standard_fonts/`,
+  wasmUrl: `${pdfjsRoot}/wasm/`,
+};
+
+async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
+  if (bytes.length === 0) throw new UnreadableInputError("空文件 (empty file)", "empty");
+  const task = getDocument({
+    // pdfjs takes ownership of (and detaches) the buffer it is given.
+    data: new Uint8Array(bytes),
+    ...ASSETS,
+    cMapPacked: true,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: 0,
+    stopAtErrors: false,
+  });
+  try {
+    return await task.promise;
+  } catch (err) {
+    await task.destroy().catch(() => {});
+    const name = (err as Error).name;
+    if (name === "PasswordException") {
+      throw new UnreadableInputError("PDF已加密，需要密码才能打开 (encrypted PDF)", "encrypted");
+    }
+    throw new UnreadableInputError(`无法解析的PDF文件：${(err as Error).message} (corrupt PDF)`, "corrupt");
+  }
+}
+
+/** Which report tables these grids already hold (by their anchors and values). */
+function tablesIn(grids: Grid[]): Set<TableId> {
+  const zones = zoneRows(grids);
+  return new Set((["t2", "t3", "t4"] as const).filter((t) => zones[t].some((r) => r.values.length > 0)));
+}
+
+function pageNarrative(lines: Line[], tableTops: number[], height: number): string {
+  const out: string[] = [];
+  const tops = [...tableTops].sort((a, b) => a - b);
+  for (const line of lines) {
+    while (tops.length > 0 && tops[0]! < line.y) {
+      tops.shift();
+      out.push("");
+    }
+    const edge = line.y < height * 0.08 || line.y > height * 0.92;
+    if (edge && isPageNumber(line.text)) continue;
+    out.push(line.text);
+  }
+  if (tops.length > 0) out.push("");
+  return out.join("\n");
+}
+
+export async function extractPdf(input: ExtractInput): Promise<ExtractedLayout> {
+  const doc = await openPdf(input.bytes);
+  try {
+    if (doc.numPages > MAX_PAGES) {
+      throw new UnreadableInputError(
+        `PDF页数过多（${doc.numPages}页，上限${MAX_PAGES}） (too many pages)`,
+        "limit",
+      );
+    }
+    const grids: Grid[] = [];
+    const narrative: string[] = [];
+    const needsOcr: OcrMark[] = [];
+    const warnings: string[] = [];
+    let lastTablePage = 0;
+    let pagesRead = 0;
+    for (let p = 1; p <= doc.numPages; p++) {
+      const found = tablesIn(grids);
+      if (found.size === 3 && p > lastTablePage + TAIL_PAGES) {
+        warnings.push(
+          `第${p}页及以后（共${doc.numPages}页）在报告表格之后，未读取 (pages after the tables skipped)`,
+        );
+        break;
+      }
+      const page = await doc.getPage(p);
+      let geometry: Awaited<ReturnType<typeof readPage>>;
+      try {
+        geometry = await readPage(page, found.size < 3 ? "auto" : "never");
+      } finally {
+        page.cleanup();
+      }
+      pagesRead = p;
+      const pageGrids: Grid[] = [];
+      const tableTops: number[] = [];
+      let remaining = geometry.items;
+      findLattices(geometry.segments).forEach((lattice, i) => {
+        const { grid, taken } = latticeGrid(lattice, remaining, p, i + 1);
+        if (taken.size === 0) return; // a drawn box with nothing in it (frame, underline)
+        remaining = remaining.filter((it) => !taken.has(it));
+        pageGrids.push(grid);
+        tableTops.push(lattice.box[1]);
+      });
+      if (pageGrids.length > 0 && tablesIn(pageGrids).size > 0) lastTablePage = p;
+      grids.push(...pageGrids);
+      narrative.push(pageNarrative(toLines(remaining), tableTops, geometry.height));
+      const mark = pageQuality(geometry, pageGrids.length);
+      if (mark) needsOcr.push(mark);
+      // Vertical text (rotated labels) outside tables is kept but noted: reading order is a guess.
+      if (remaining.some((it) => it.vertical) && pageGrids.length === 0) {
+        const first = remaining.find((it) => it.vertical)!;
+        warnings.push(
+          `第${p}页有竖排文字（${first.text.slice(0, 8)}…，y=${Math.round(centre(first.box)[1])}）`,
+        );
+      }
+    }
+
+    // Tables without ruling lines: the text backend's anchors over the page text.
+    const ruled = tablesIn(grids);
+    const missing = (["t2", "t3", "t4"] as const).filter((t) => !ruled.has(t));
+    const fromText = tablesFromText(narrative.join("\n\n"), missing);
+    const meta = await doc.getMetadata().catch(() => null);
+    const info = (meta?.info ?? {}) as Record<string, unknown>;
+    const title = typeof info.Title === "string" && info.Title.trim() ? info.Title.trim() : null;
+    return {
+      grids: [...grids, ...fromText.grids],
+      narrative: fromText.narrative,
+      title,
+      charset: null,
+      charsetEvidence: null,
+      // The document's own creation date is not a publication date; only the page can say that.
+      publishedAt: null,
+      warnings,
+      needsOcr,
+      pages: pagesRead,
+    };
+  } finally {
+    await doc.destroy();
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Ruled tables from line segments (the "lattice" method): segments that touch form a table;
+ * their distinct x and y positions cut it into slots; two neighbouring slots belong to one
+ * merged cell when no line separates them. Text items then drop into the cell under their centre.
+ * Pure: geometry in, grid out.
+ */
+import type { Grid, GridCell } from "../../model/grid.js";
+import { type Box, centre, round1, type Segment, type TextItem } from "./geometry.js";
+
+const TOL = 2;
+
+export interface Lattice {
+  box: Box;
+  xs: number[];
+  ys: number[];
+  /** Cells as slot ranges. */
+  cells: { r0: number; c0: number; r1: number; c1: number }[];
+}
+
+/** Joins collinear pieces of the same ruling line (tables are often drawn cell by cell). */
+export function mergeSegments(segments: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const dir of ["h", "v"] as const) {
+    const sorted = segments.filter((s) => s.dir === dir).sort((a, b) => a.at - b.at || a.from - b.from);
+    const lines: Segment[][] = [];
+    for (const s of sorted) {
+      const line = lines.find((l) => Math.abs(l[0]!.at - s.at) <= TOL);
+      if (line) line.push(s);
+      else lines.push([s]);
+    }
+    for (const line of lines) {
+      const at = line.reduce((sum, s) => sum + s.at, 0) / line.length;
+      const pieces = line.sort((a, b) => a.from - b.from);
+      let cur = { dir, at, from: pieces[0]!.from, to: pieces[0]!.to };
+      for (const p of pieces.slice(1)) {
+        if (p.from <= cur.to + TOL) cur.to = Math.max(cur.to, p.to);
+        else {
+          out.push(cur);
+          cur = { dir, at, from: p.from, to: p.to };
+        }
+      }
+      out.push(cur);
+    }
+  }
+  return out;
+}
+
+function touches(h: Segment, v: Segment): boolean {
+  return v.at >= h.from - TOL && v.at <= h.to + TOL && h.at >= v.from - TOL && h.at <= v.to + TOL;
+}
+
+function cluster(values: number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const out: number[][] = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && v - last[last.length - 1]! <= TOL) last.push(v);
+    else out.push([v]);
+  }
+  return out.map((c) => c.reduce((a, b) => a + b, 0) / c.length);
+}
+
+function covered(lines: Segment[], at: number, pos: number): boolean {
+  return lines.some((l) => Math.abs(l.at - at) <= TOL && l.from - TOL <= pos && l.to + TOL >= pos);
+}
+
+/** Tables found among the segments of one page. */
+export function findLattices(segments: Segment[]): Lattice[] {
+  const merged = mergeSegments(segments);
+  const parent = merged.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  merged.forEach((a, i) => {
+    if (a.dir !== "h") return;
+    merged.forEach((b, j) => {
+      if (b.dir === "v" && touches(a, b)) parent[find(i)] = find(j);
+    });
+  });
+  const groups = new Map<number, Segment[]>();
+  merged.forEach((s, i) => {
+    const root = find(i);
+    groups.set(root, [...(groups.get(root) ?? []), s]);
+  });
+
+  const lattices: Lattice[] = [];
+  for (const group of groups.values()) {
+    const hs = group.filter((s) => s.dir === "h");
+    const vs = group.filter((s) => s.dir === "v");
+    if (hs.length < 2 || vs.length < 2) continue;
+    const ys = cluster(hs.map((s) => s.at));
+    const xs = cluster(vs.map((s) => s.at));
+    if (ys.length < 2 || xs.length < 2) continue;
+    const rows = ys.length - 1;
+    const cols = xs.length - 1;
+    const id = (r: number, c: number) => r * cols + c;
+    const up = Array.from({ length: rows * cols }, (_, i) => i);
+    const root = (i: number): number => {
+      while (up[i] !== i) {
+        up[i] = up[up[i]!]!;
+        i = up[i]!;
+      }
+      return i;
+    };
+    for (let r = 0; r < rows; r++) {
+      const ym = (ys[r]! + ys[r + 1]!) / 2;
+      for (let c = 0; c < cols; c++) {
+        const xm = (xs[c]! + xs[c + 1]!) / 2;
+        if (c + 1 < cols && !covered(vs, xs[c + 1]!, ym)) up[root(id(r, c + 1))] = root(id(r, c));
+        if (r + 1 < rows && !covered(hs, ys[r + 1]!, xm)) up[root(id(r + 1, c))] = root(id(r, c));
+      }
+    }
+    const spans = new Map<number, { r0: number; c0: number; r1: number; c1: number }>();
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const k = root(id(r, c));
+        const s = spans.get(k);
+        if (!s) spans.set(k, { r0: r, c0: c, r1: r, c1: c });
+        else {
+          s.r0 = Math.min(s.r0, r);
+          s.c0 = Math.min(s.c0, c);
+          s.r1 = Math.max(s.r1, r);
+          s.c1 = Math.max(s.c1, c);
+        }
+      }
+    }
+    lattices.push({ box: [xs[0]!, ys[0]!, xs[cols]!, ys[rows]!], xs, ys, cells: [...spans.values()] });
+  }
+  return lattices.sort((a, b) => a.box[1] - b.box[1]);
+}
+
+function slotOf(edges: number[], v: number): number {
+  for (let i = 0; i < edges.length - 1; i++) if (v >= edges[i]! && v < edges[i + 1]!) return i;
+  return -1;
+}
+
+export function insideBox(b: Box, x: number, y: number): boolean {
+  return x >= b[0] - TOL && x <= b[2] + TOL && y >= b[1] - TOL && y <= b[3] + TOL;
+}
+
+/** Text of items in reading order: lines top to bottom, items left to right. */
+export function itemsText(items: TextItem[]): string {
+  const sorted = [...items].sort((a, b) => centre(a.box)[1] - centre(b.box)[1] || a.box[0] - b.box[0]);
+  const lines: TextItem[][] = [];
+  for (const it of sorted) {
+    const line = lines[lines.length - 1];
+    const first = line?.[0];
+    if (first && Math.abs(centre(first.box)[1] - centre(it.box)[1]) <= Math.max(first.size, it.size) * 0.5)
+      line.push(it);
+    else lines.push([it]);
+  }
+  return lines
+    .map((l) => {
+      const byX = l.sort((a, b) => a.box[0] - b.box[0]);
+      let s = "";
+      byX.forEach((it, i) => {
+        const prev = byX[i - 1];
+        if (prev && it.box[0] - prev.box[2] > Math.max(it.size, prev.size) * 0.25) s += " ";
+        s += it.text;
+      });
+      return s.trim();
+    })
+    .join(" ")
+    .trim();
+}
+
+/** The lattice as a grid, with the text items under each cell; returns the items it took. */
+export function latticeGrid(
+  lattice: Lattice,
+  items: TextItem[],
+  page: number,
+  index: number,
+): { grid: Grid; taken: Set<TextItem> } {
+  const id = `pdf:p${page}:t${index}`;
+  const byCell = new Map<string, TextItem[]>();
+  const taken = new Set<TextItem>();
+  const cellAt = new Map<string, string>();
+  for (const c of lattice.cells) {
+    for (let r = c.r0; r <= c.r1; r++)
+      for (let k = c.c0; k <= c.c1; k++) cellAt.set(`${r},${k}`, `${c.r0},${c.c0}`);
+  }
+  for (const it of items) {
+    const [x, y] = centre(it.box);
+    if (!insideBox(lattice.box, x, y)) continue;
+    const r = slotOf(lattice.ys, y);
+    const c = slotOf(lattice.xs, x);
+    if (r < 0 || c < 0) continue;
+    const key = cellAt.get(`${r},${c}`)!;
+    byCell.set(key, [...(byCell.get(key) ?? []), it]);
+    taken.add(it);
+  }
+  const cells: GridCell[] = lattice.cells.map((c) => {
+    const box: Box = round1([
+      lattice.xs[c.c0]!,
+      lattice.ys[c.r0]!,
+      lattice.xs[c.c1 + 1]!,
+      lattice.ys[c.r1 + 1]!,
+    ]);
+    return {
+      row: c.r0,
+      col: c.c0,
+      rowSpan: c.r1 - c.r0 + 1,
+      colSpan: c.c1 - c.c0 + 1,
+      text: itemsText(byCell.get(`${c.r0},${c.c0}`) ?? []),
+      loc: { grid: id, row: c.r0, col: c.c0, page, bbox: box },
+    };
+  });
+  return {
+    grid: { id, origin: "pdf", rows: lattice.ys.length - 1, cols: lattice.xs.length - 1, cells },
+    taken,
+  };
+}

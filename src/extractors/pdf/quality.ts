@@ -1,0 +1,39 @@
+/**
+ * Is this page's text layer usable? A page with images but no text is a scan; a page whose text
+ * is mostly private-use or mojibake characters has fonts without a usable Unicode map; a page that
+ * carries a table heading as text but the table as a picture has an image table. Each becomes an
+ * OCR mark with its reason, never silently empty tables.
+ */
+import type { OcrMark } from "../types.js";
+import { area, type PageGeometry } from "./geometry.js";
+
+/** Characters a Chinese report's text layer should not be made of. */
+const SUSPICIOUS = /[\u0000-\u0008\u000e-\u001f\u0080-\u024f\u0370-\u03ff\u0400-\u04ff\ue000-\uf8ff\ufffd]/gu;
+const TABLE_HEADING =
+  /主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议[、和及]?行政诉讼|勾稽关系/;
+
+export function pageQuality(g: PageGeometry, tablesOnPage: number): OcrMark | null {
+  const text = g.items.map((i) => i.text).join("");
+  const chars = text.replace(/\s+/g, "");
+  const pageArea = g.width * g.height || 1;
+  const imageShare = g.images.reduce((s, b) => s + area(b), 0) / pageArea;
+  if (chars.length === 0) {
+    if (imageShare > 0.25)
+      return { page: g.page, reason: "no-text", detail: "页面没有文本层，只有图像（扫描件）" };
+    return null;
+  }
+  const suspicious = chars.match(SUSPICIOUS)?.length ?? 0;
+  if (chars.length >= 20 && suspicious / chars.length > 0.3) {
+    return {
+      page: g.page,
+      reason: "garbled-text",
+      detail: `文本层乱码：${Math.round((100 * suspicious) / chars.length)}%的字符无法对应到正常文字（字体缺少Unicode映射）`,
+    };
+  }
+  const largestImage = Math.max(0, ...g.images.map((b) => area(b) / pageArea));
+  const digits = chars.match(/\d/g)?.length ?? 0;
+  if (tablesOnPage === 0 && largestImage > 0.12 && TABLE_HEADING.test(chars) && digits < 15) {
+    return { page: g.page, reason: "image-table", detail: "表格标题是文字，但表格本身是图片" };
+  }
+  return null;
+}
