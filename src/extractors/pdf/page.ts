@@ -46,7 +46,7 @@ const MIN_LENGTH = 4;
 function textItems(items: PdfTextItem[], viewport: Matrix): TextItem[] {
   const out: TextItem[] = [];
   for (const it of items) {
-    if (!it.str || !it.str.trim()) continue;
+    if (!it.str?.trim()) continue;
     const t = it.transform as Matrix;
     const m = multiply(viewport, t);
     const size = Math.hypot(m[2], m[3]) || Math.hypot(m[0], m[1]);

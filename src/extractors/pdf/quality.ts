@@ -8,6 +8,7 @@ import type { OcrMark } from "../types.js";
 import { area, type PageGeometry } from "./geometry.js";
 
 /** Characters a Chinese report's text layer should not be made of. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what garbled text layers contain
 const SUSPICIOUS = /[\u0000-\u0008\u000e-\u001f\u0080-\u024f\u0370-\u03ff\u0400-\u04ff\ue000-\uf8ff\ufffd]/gu;
 const TABLE_HEADING =
   /主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议[、和及]?行政诉讼|勾稽关系/;
