@@ -12,7 +12,6 @@ import { getDocument, type PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.
 import type { Grid } from "../model/grid.js";
 import type { TableId } from "../model/template.js";
 import { zoneRows } from "../pipeline/map-rows.js";
-import { centre } from "./pdf/geometry.js";
 import { findLattices, latticeGrid } from "./pdf/lattice.js";
 import { isPageNumber, type Line, toLines } from "./pdf/lines.js";
 import { readPage } from "./pdf/page.js";
@@ -125,13 +124,6 @@ export async function extractPdf(input: ExtractInput): Promise<ExtractedLayout> 
       narrative.push(pageNarrative(toLines(remaining), tableTops, geometry.height));
       const mark = pageQuality(geometry, pageGrids.length);
       if (mark) needsOcr.push(mark);
-      // Vertical text (rotated labels) outside tables is kept but noted: reading order is a guess.
-      if (remaining.some((it) => it.vertical) && pageGrids.length === 0) {
-        const first = remaining.find((it) => it.vertical)!;
-        warnings.push(
-          `第${p}页有竖排文字（${first.text.slice(0, 8)}…，y=${Math.round(centre(first.box)[1])}）`,
-        );
-      }
     }
 
     // Tables without ruling lines: the text backend's anchors over the page text.
