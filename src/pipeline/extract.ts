@@ -13,6 +13,7 @@ import {
   type ExtractInput,
   UnreadableInputError,
 } from "../extractors/types.js";
+import { extractDoc, extractDocx } from "../extractors/word.js";
 import { type Cell, type Finding, type Report, type ReportMeta, ReportSchema } from "../model/report.js";
 import type { TemplateId } from "../model/template.js";
 import { detectFormat } from "./detect.js";
@@ -66,6 +67,8 @@ const BACKENDS: Partial<Record<string, Backend>> = {
   html: extractHtml,
   text: extractText,
   pdf: extractPdf,
+  docx: extractDocx,
+  doc: extractDoc,
 };
 
 async function layoutFor(format: string, input: ExtractInput): Promise<ExtractedLayout> {

@@ -53,10 +53,13 @@ describe("bad input becomes a failed or partial report, never an exception", () 
     expect(r.findings.some((f) => f.rule === "D.R3" && /实际找到/.test(f.message))).toBe(true);
   });
 
-  it("a PDF is detected by its signature and reported as not yet supported", async () => {
-    const r = await extract(readFileSync("samples/real/hzq2024.pdf"), "hzq2024.pdf");
-    expect(r.source.format).toBe("pdf");
+  it("an image is detected by its signature and recorded as not supported by the text-layer backends", async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const r = await extract(png, "scan.png");
+    expect(r.source.format).toBe("image");
+    expect(r.source.format_evidence).toMatch(/PNG/);
     expect(r.status).toBe("failed");
+    expect(r.problems[0]).toMatch(/unsupported/);
   });
 
   it("a table that is not the format (no anchors) fails with an explanation", async () => {
