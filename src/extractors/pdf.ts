@@ -12,6 +12,7 @@ import { getDocument, type PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.
 import type { Grid } from "../model/grid.js";
 import type { TableId } from "../model/template.js";
 import { zoneRows } from "../pipeline/map-rows.js";
+import { joinSplitRow } from "./pdf/continuation.js";
 import { findLattices, latticeGrid } from "./pdf/lattice.js";
 import { isPageNumber, type Line, toLines } from "./pdf/lines.js";
 import { readPage } from "./pdf/page.js";
@@ -62,20 +63,50 @@ function tablesIn(grids: Grid[]): Set<TableId> {
   return new Set((["t2", "t3", "t4"] as const).filter((t) => zones[t].some((r) => r.values.length > 0)));
 }
 
-function pageNarrative(lines: Line[], tableTops: number[], height: number): string {
+/** A narrative line's place on the page, so cells read from text keep their page and box. */
+interface LineGeo {
+  page: number;
+  line: Line;
+}
+
+/** The page's text with a blank line where each ruled table stood; `geo` gets one entry per line. */
+function pageNarrative(
+  page: number,
+  lines: Line[],
+  tableTops: number[],
+  height: number,
+  geo: (LineGeo | null)[],
+): string {
   const out: string[] = [];
   const tops = [...tableTops].sort((a, b) => a - b);
+  const blank = () => {
+    out.push("");
+    geo.push(null);
+  };
   for (const line of lines) {
     while (tops.length > 0 && tops[0]! < line.y) {
       tops.shift();
-      out.push("");
+      blank();
     }
     const edge = line.y < height * 0.08 || line.y > height * 0.92;
     if (edge && isPageNumber(line.text)) continue;
     out.push(line.text);
+    geo.push({ page, line });
   }
-  if (tops.length > 0) out.push("");
+  if (tops.length > 0 || out.length === 0) blank(); // an empty page is still one (empty) line
   return out.join("\n");
+}
+
+/** Gives cells that came through the text backend the page and box of the text they were read from. */
+function placeTextCells(grids: Grid[], geo: (LineGeo | null)[]): void {
+  for (const grid of grids) {
+    for (const cell of grid.cells) {
+      const g = cell.loc.line !== undefined ? geo[cell.loc.line - 1] : null;
+      if (!g) continue;
+      cell.loc.page = g.page;
+      cell.loc.bbox = g.line.parts[cell.col]?.text === cell.text ? g.line.parts[cell.col]!.box : g.line.box;
+    }
+  }
 }
 
 export async function extractPdf(input: ExtractInput): Promise<ExtractedLayout> {
@@ -89,6 +120,7 @@ export async function extractPdf(input: ExtractInput): Promise<ExtractedLayout> 
     }
     const grids: Grid[] = [];
     const narrative: string[] = [];
+    const geo: (LineGeo | null)[] = [];
     const needsOcr: OcrMark[] = [];
     const warnings: string[] = [];
     let lastTablePage = 0;
@@ -104,7 +136,10 @@ export async function extractPdf(input: ExtractInput): Promise<ExtractedLayout> 
       const page = await doc.getPage(p);
       let geometry: Awaited<ReturnType<typeof readPage>>;
       try {
-        geometry = await readPage(page, found.size < 3 ? "auto" : "never");
+        geometry = await readPage(
+          page,
+          found.size === 3 ? "never" : lastTablePage === p - 1 ? "always" : "auto",
+        );
       } finally {
         page.cleanup();
       }
@@ -119,9 +154,22 @@ export async function extractPdf(input: ExtractInput): Promise<ExtractedLayout> 
         pageGrids.push(grid);
         tableTops.push(lattice.box[1]);
       });
-      if (pageGrids.length > 0 && tablesIn(pageGrids).size > 0) lastTablePage = p;
+      // Any ruled table counts: a continuation page holds rows without the anchors.
+      if (pageGrids.length > 0) {
+        const prev = grids[grids.length - 1];
+        if (
+          prev &&
+          lastTablePage === p - 1 &&
+          joinSplitRow(prev, pageGrids[0]!) &&
+          pageGrids[0]!.rows === 0
+        ) {
+          pageGrids.shift();
+        }
+        lastTablePage = p;
+      }
       grids.push(...pageGrids);
-      narrative.push(pageNarrative(toLines(remaining), tableTops, geometry.height));
+      if (narrative.length > 0) geo.push(null); // the blank line between pages
+      narrative.push(pageNarrative(p, toLines(remaining), tableTops, geometry.height, geo));
       const mark = pageQuality(geometry, pageGrids.length);
       if (mark) needsOcr.push(mark);
     }
@@ -130,6 +178,7 @@ export async function extractPdf(input: ExtractInput): Promise<ExtractedLayout> 
     const ruled = tablesIn(grids);
     const missing = (["t2", "t3", "t4"] as const).filter((t) => !ruled.has(t));
     const fromText = tablesFromText(narrative.join("\n\n"), missing);
+    placeTextCells(fromText.grids, geo);
     const meta = await doc.getMetadata().catch(() => null);
     const info = (meta?.info ?? {}) as Record<string, unknown>;
     const title = typeof info.Title === "string" && info.Title.trim() ? info.Title.trim() : null;

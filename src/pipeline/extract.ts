@@ -131,6 +131,20 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
   meta.template = overallTemplate(meta.templates);
 
   const anyTable = mapped.found.t2 || mapped.found.t3 || mapped.found.t4;
+  if (!anyTable && base.needs_ocr.length > 0) {
+    // Readable once OCR exists: not a failure of the document, and nothing to check yet.
+    const { sections, preamble } = splitSections(layout.narrative);
+    return ReportSchema.parse({
+      ...base,
+      sections,
+      preamble,
+      status: "partial",
+      problems: base.needs_ocr.map((m) => `第${m.page}页需要OCR（${m.reason}）：${m.detail}`),
+      meta,
+      cells: {},
+      findings: [],
+    });
+  }
   if (!anyTable) {
     if ((meta.year !== null && meta.year <= 2018) || LEGACY_MARKERS.test(layout.narrative)) {
       return failed(
@@ -159,6 +173,9 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
     sectionsPresent: Object.keys(sections),
     narrative: { s1: sections.s1_overview?.text ?? preamble },
   });
+  // Tables or rows on pages that still need OCR are unread, not missing from the source.
+  const checked =
+    base.needs_ocr.length > 0 ? sourceFindings.filter((f) => f.rule !== "D.R3") : sourceFindings;
   const problems = [
     ...layout.warnings,
     ...base.needs_ocr.map((m) => `第${m.page}页需要OCR（${m.reason}）：${m.detail}`),
@@ -176,6 +193,6 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
     extra_rows: mapped.extraRows,
     sections,
     preamble,
-    findings: [...extraction, ...sourceFindings],
+    findings: [...extraction, ...checked],
   });
 }

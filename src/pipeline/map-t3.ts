@@ -176,6 +176,18 @@ export function mapT3(rows: RowView[], preferSplit: boolean): T3Result {
       );
     } else {
       row = T3_COLUMN_KEYS.map(() => ({ value: null, raw: "", source: "missing", loc: null }) as Cell);
+      if (found) {
+        findings.push(
+          finding({
+            rule: X.MISSING_ROW,
+            severity: "warning",
+            origin: "extraction",
+            path: `t3.${key}.total`,
+            paths: T3_COLUMN_KEYS.map((c) => `t3.${key}.${c}`),
+            message: `表三中没有找到“${template[r]!.label}”这一行`,
+          }),
+        );
+      }
     }
     deriveTotal(row, 0, 6);
     T3_COLUMN_KEYS.forEach((c, i) => {

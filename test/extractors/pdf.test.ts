@@ -152,6 +152,11 @@ describe("lines and page quality", () => {
     expect(pageQuality(page({ items: heading, images: [[50, 120, 550, 600]] }), 0)?.reason).toBe(
       "image-table",
     );
-    expect(pageQuality(page({ items: heading, images: [[50, 120, 550, 600]] }), 1)).toBeNull();
+    // The table's own words are on the page: the image is something else (a logo, a chart).
+    const withTable = [...heading, item("一、本年新收政府信息公开申请数量", 50, 700, 200)];
+    expect(pageQuality(page({ items: withTable, images: [[50, 120, 550, 600]] }), 1)).toBeNull();
+    // An English page is not a garbled Chinese one.
+    const english = [item("Lorem ipsum dolor sit amet, consectetur adipiscing elit", 0, 100, 300)];
+    expect(pageQuality(page({ items: english }), 0)).toBeNull();
   });
 });

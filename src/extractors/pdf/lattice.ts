@@ -92,6 +92,16 @@ export function findLattices(segments: Segment[]): Lattice[] {
     const hs = group.filter((s) => s.dir === "h");
     const vs = group.filter((s) => s.dir === "v");
     if (hs.length < 2 || vs.length < 2) continue;
+    // At a page break the row cut off may lose its outer border while the column lines still
+    // reach the page edge: close the table where the verticals end.
+    const top = Math.min(...vs.map((s) => s.from));
+    const bottom = Math.max(...vs.map((s) => s.to));
+    const hy = hs.map((s) => s.at);
+    const xsAll = vs.map((s) => s.at);
+    const left = Math.min(...xsAll);
+    const right = Math.max(...xsAll);
+    if (top < Math.min(...hy) - 3 * TOL) hs.push({ dir: "h", at: top, from: left, to: right });
+    if (bottom > Math.max(...hy) + 3 * TOL) hs.push({ dir: "h", at: bottom, from: left, to: right });
     const ys = cluster(hs.map((s) => s.at));
     const xs = cluster(vs.map((s) => s.at));
     if (ys.length < 2 || xs.length < 2) continue;

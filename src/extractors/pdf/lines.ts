@@ -3,7 +3,7 @@
  * one line become ` | ` so that an unruled table's aligned columns reach the text backend as
  * pipe rows, while prose (narrow gaps) stays prose.
  */
-import { centre, type TextItem } from "./geometry.js";
+import { type Box, centre, round1, type TextItem } from "./geometry.js";
 
 /** A gap wider than this many font sizes separates table columns. */
 const COLUMN_GAP = 1.5;
@@ -13,6 +13,19 @@ const WORD_GAP = 0.25;
 export interface Line {
   y: number;
   text: string;
+  /** Bounding box of the whole line. */
+  box: Box;
+  /** The ` | `-separated parts of the line with their boxes, in order. */
+  parts: { text: string; box: Box }[];
+}
+
+function union(boxes: Box[]): Box {
+  return [
+    Math.min(...boxes.map((b) => b[0])),
+    Math.min(...boxes.map((b) => b[1])),
+    Math.max(...boxes.map((b) => b[2])),
+    Math.max(...boxes.map((b) => b[3])),
+  ];
 }
 
 export function toLines(items: TextItem[]): Line[] {
@@ -27,18 +40,30 @@ export function toLines(items: TextItem[]): Line[] {
   }
   return groups.map((g) => {
     const byX = g.sort((a, b) => a.box[0] - b.box[0]);
+    const parts: { text: string; box: Box }[] = [];
     let text = "";
+    let boxes: Box[] = [];
     byX.forEach((it, i) => {
       const prev = byX[i - 1];
       if (prev) {
         const gap = it.box[0] - prev.box[2];
         const size = Math.max(it.size, prev.size);
-        if (gap > size * COLUMN_GAP) text += " | ";
-        else if (gap > size * WORD_GAP) text += " ";
+        if (gap > size * COLUMN_GAP) {
+          parts.push({ text: text.trim(), box: round1(union(boxes)) });
+          text = "";
+          boxes = [];
+        } else if (gap > size * WORD_GAP) text += " ";
       }
       text += it.text;
+      boxes.push(it.box);
     });
-    return { y: centre(byX[0]!.box)[1], text: text.trim() };
+    parts.push({ text: text.trim(), box: round1(union(boxes)) });
+    return {
+      y: centre(byX[0]!.box)[1],
+      text: parts.map((p) => p.text).join(" | "),
+      box: round1(union(byX.map((it) => it.box))),
+      parts,
+    };
   });
 }
 

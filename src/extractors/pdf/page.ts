@@ -43,6 +43,15 @@ const THIN = 3;
 /** Shortest segment worth keeping. */
 const MIN_LENGTH = 4;
 
+/**
+ * Some producers (Chromium's Type 3 CJK fonts) map glyphs to Kangxi radicals (`⼈` U+2F08) instead
+ * of the unified ideographs (`人`); they look the same but match nothing. Only those blocks are
+ * folded, so everything else stays as printed.
+ */
+export function unifyRadicals(text: string): string {
+  return text.replace(/[\u2e80-\u2fdf]/g, (c) => c.normalize("NFKC"));
+}
+
 function textItems(items: PdfTextItem[], viewport: Matrix): TextItem[] {
   const out: TextItem[] = [];
   for (const it of items) {
@@ -60,7 +69,7 @@ function textItems(items: PdfTextItem[], viewport: Matrix): TextItem[] {
       [it.width / sx, Math.max(it.height / sy, 0.8)],
     ]);
     const vertical = Math.abs(m[1]) > Math.abs(m[0]) || it.dir === "ttb";
-    out.push({ text: it.str, box, size, vertical });
+    out.push({ text: unifyRadicals(it.str), box, size, vertical });
   }
   return out;
 }
@@ -147,9 +156,13 @@ export function needsGraphics(items: TextItem[]): boolean {
 
 /**
  * @param graphics `auto` reads ruling lines and images only where needsGraphics says so;
+ *   `always` where a table may continue from the previous page (its rows can be bare numbers);
  *   `never` reads text only (pages after the report tables).
  */
-export async function readPage(page: PDFPageProxy, graphics: "auto" | "never"): Promise<PageGeometry> {
+export async function readPage(
+  page: PDFPageProxy,
+  graphics: "auto" | "always" | "never",
+): Promise<PageGeometry> {
   const viewport = page.getViewport({ scale: 1 });
   const vt = viewport.transform as Matrix;
   const content = await page.getTextContent();
@@ -159,7 +172,7 @@ export async function readPage(page: PDFPageProxy, graphics: "auto" | "never"): 
   );
   const segments: Segment[] = [];
   const images: Box[] = [];
-  if (graphics === "auto" && needsGraphics(items)) {
+  if (graphics === "always" || (graphics === "auto" && needsGraphics(items))) {
     const ops = await page.getOperatorList();
     let ctm: Matrix = vt;
     const stack: Matrix[] = [];

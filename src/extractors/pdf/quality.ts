@@ -10,8 +10,13 @@ import { area, type PageGeometry } from "./geometry.js";
 /** Characters a Chinese report's text layer should not be made of. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what garbled text layers contain
 const SUSPICIOUS = /[\u0000-\u0008\u000e-\u001f\u0080-\u024f\u0370-\u03ff\u0400-\u04ff\ue000-\uf8ff\ufffd]/gu;
-const TABLE_HEADING =
-  /主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议[、和及]?行政诉讼|勾稽关系/;
+/** Section headings of the three tables, each with words its table's own text would contain. */
+const TABLE_SECTIONS: [RegExp, RegExp][] = [
+  [/主动公开政府信息情况/, /第二十条|信息内容/],
+  [/收到和处理政府信息公开申请情况/, /勾稽|本年新收|予以公开|申请人情况/],
+  [/行政复议[、和及]?行政诉讼/, /结果维持|未经复议|复议后起诉|尚未审结/],
+];
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
 
 export function pageQuality(g: PageGeometry, tablesOnPage: number): OcrMark | null {
   const text = g.items.map((i) => i.text).join("");
@@ -24,17 +29,32 @@ export function pageQuality(g: PageGeometry, tablesOnPage: number): OcrMark | nu
     return null;
   }
   const suspicious = chars.match(SUSPICIOUS)?.length ?? 0;
-  if (chars.length >= 20 && suspicious / chars.length > 0.3) {
+  const latin = chars.match(/[A-Za-z]/g)?.length ?? 0;
+  const cjk = chars.match(CJK)?.length ?? 0;
+  // A Chinese report's text is mostly Han characters and digits; fonts without a Unicode map give
+  // control characters, Latin-1 mojibake or Latin letters instead.
+  const share = (n: number) => n / chars.length;
+  const odd =
+    share(suspicious) > 0.3 ||
+    (share(suspicious) > 0.1 && share(suspicious + latin) > 0.3 && share(cjk) < 0.2);
+  if (chars.length >= 20 && odd) {
     return {
       page: g.page,
       reason: "garbled-text",
-      detail: `文本层乱码：${Math.round((100 * suspicious) / chars.length)}%的字符无法对应到正常文字（字体缺少Unicode映射）`,
+      detail: `文本层乱码：${Math.round((100 * (suspicious + latin)) / chars.length)}%的字符无法对应到正常文字（字体缺少Unicode映射）`,
     };
   }
   const largestImage = Math.max(0, ...g.images.map((b) => area(b) / pageArea));
-  const digits = chars.match(/\d/g)?.length ?? 0;
-  if (tablesOnPage === 0 && largestImage > 0.12 && TABLE_HEADING.test(chars) && digits < 15) {
-    return { page: g.page, reason: "image-table", detail: "表格标题是文字，但表格本身是图片" };
+  if (largestImage > 0.12) {
+    // A table heading printed as text whose table's own words are nowhere on the page: the table is the picture.
+    const pictured = TABLE_SECTIONS.find(([heading, words]) => heading.test(chars) && !words.test(chars));
+    if (pictured && (tablesOnPage === 0 || largestImage > 0.2)) {
+      return {
+        page: g.page,
+        reason: "image-table",
+        detail: `“${pictured[0].source.replace(/\\/g, "")}”的标题是文字，但表格本身是图片`,
+      };
+    }
   }
   return null;
 }
