@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { extractReport } from "../src/pipeline/extract.js";
-import { ingestBytes } from "../src/pipeline/ingest.js";
+import { ingestBytes, ingestSources } from "../src/pipeline/ingest.js";
 import { generateCorpus } from "../src/samples/generator.js";
 import { openStore } from "../src/store/store.js";
 
@@ -57,6 +57,21 @@ const t3 = performance.now();
 for (const item of corpus) await ingestBytes(store, item.bytes, item.id, item.contentType);
 const tReingest = performance.now() - t3;
 store.close();
+
+// Stage 3: end to end with extraction spread over worker threads (one per core), as `nianbao ingest` runs.
+const store2 = openStore(path.join(dir, "bench-pool.db"));
+const workers = os.availableParallelism();
+const t4 = performance.now();
+await ingestSources(
+  store2,
+  corpus.map((item) => ({
+    locator: item.id,
+    load: async () => ({ bytes: item.bytes, ...(item.contentType ? { contentType: item.contentType } : {}) }),
+  })),
+  { workers },
+);
+const tPool = performance.now() - t4;
+store2.close();
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 rmSync(dir, { recursive: true, force: true });
@@ -73,6 +88,9 @@ console.log(
 );
 console.log(
   `end to end into SQLite:            ${(n / (tIngest / 1000)).toFixed(0)} reports/s  (${(tIngest / n).toFixed(2)} ms/report)`,
+);
+console.log(
+  `end to end, ${workers} extraction workers: ${(n / (tPool / 1000)).toFixed(0)} reports/s  (${(tPool / n).toFixed(2)} ms/report, worker start-up included)`,
 );
 console.log(`re-ingest (skipped, idempotent):   ${(n / (tReingest / 1000)).toFixed(0)} reports/s`);
 console.log(`peak RSS: ${mb(peakRss)}`);

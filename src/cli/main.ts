@@ -8,6 +8,7 @@
  *   4 `audit --strict` found error-level findings
  */
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
@@ -56,7 +57,15 @@ function printIngestSummary(items: IngestItem[], out: NodeJS.WritableStream): vo
   }
 }
 
-async function runIngest(paths: string[], opts: { db: string; concurrency: number }): Promise<number> {
+/** One extraction worker per core; a single core extracts in the main thread. */
+function defaultWorkers(): number {
+  return os.availableParallelism();
+}
+
+async function runIngest(
+  paths: string[],
+  opts: { db: string; concurrency: number; workers: number },
+): Promise<number> {
   const files = await listInputs(paths);
   if (files.length === 0) throw new UsageError("没有找到可导入的文件 (no input files)");
   const progress = new Progress(process.stderr, files.length);
@@ -65,6 +74,8 @@ async function runIngest(paths: string[], opts: { db: string; concurrency: numbe
   try {
     items = await ingestFiles(store, files, {
       concurrency: opts.concurrency,
+      // Starting workers costs more than a handful of documents take.
+      workers: files.length >= 8 ? opts.workers : 1,
       onProgress: (done, _t, item) => progress.tick(done, item.locator),
     });
   } finally {
@@ -127,7 +138,7 @@ function runAudit(opts: {
 async function runDemo(opts: { db: string }): Promise<number> {
   const samples = path.join(projectRoot, "samples");
   process.stdout.write(`演示：导入 ${samples} 中的样本到 ${opts.db}\n`);
-  const code = await runIngest([samples], { db: opts.db, concurrency: 4 });
+  const code = await runIngest([samples], { db: opts.db, concurrency: 4, workers: defaultWorkers() });
   process.stdout.write("\n--- 审计 (audit) ---\n");
   runAudit({ db: opts.db, strict: false });
   process.stdout.write(
@@ -151,6 +162,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument("<paths...>", "files or directories")
     .option("--db <file>", "SQLite database", DEFAULT_DB)
     .option("-c, --concurrency <n>", "files read in parallel", intOption, 4)
+    .option(
+      "-w, --workers <n>",
+      "extraction worker threads (default: one per core)",
+      intOption,
+      defaultWorkers(),
+    )
     .action(async (paths: string[], o) => setExit(await runIngest(paths, o)));
 
   program

@@ -7,9 +7,11 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import PQueue from "p-queue";
+import type { ExtractInput } from "../extractors/types.js";
 import type { Report } from "../model/report.js";
 import type { Store } from "../store/store.js";
 import { EXTRACTOR, extractReport } from "./extract.js";
+import { ExtractionPool } from "./pool.js";
 
 export interface IngestItem {
   locator: string;
@@ -23,7 +25,10 @@ export interface IngestItem {
 }
 
 export interface IngestOptions {
+  /** Files read and stored in parallel. */
   concurrency?: number;
+  /** Extraction worker threads; 1 (default) extracts in this thread. */
+  workers?: number;
   onProgress?: (done: number, total: number, item: IngestItem) => void;
 }
 
@@ -58,12 +63,16 @@ function summarise(report: Report, reportId: number | null, skipped: boolean): I
   };
 }
 
+/** Turns bytes into a report: in this thread, or in a worker of an ExtractionPool. */
+export type Extractor = (input: ExtractInput) => Promise<Report>;
+
 /** Extracts and stores one document; never throws for bad input. */
 export async function ingestBytes(
   store: Store,
   bytes: Uint8Array,
   locator: string,
   contentType?: string,
+  extract: Extractor = extractReport,
 ): Promise<IngestItem> {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (store.hasRun(sha256, EXTRACTOR.name, EXTRACTOR.version)) {
@@ -90,7 +99,35 @@ export async function ingestBytes(
     };
   }
   const startedAt = new Date().toISOString();
-  const report = await extractReport({ bytes, locator, ...(contentType ? { contentType } : {}) });
+  let report: Report;
+  try {
+    report = await extract({ bytes, locator, ...(contentType ? { contentType } : {}) });
+  } catch (err) {
+    // A fault of the extraction machinery (a crashed or timed-out worker): keep the bytes and say why.
+    const saved = store.saveExtraction({
+      bytes,
+      locator,
+      mediaType: "",
+      report: null,
+      status: "failed",
+      error: (err as Error).message,
+      extractorName: EXTRACTOR.name,
+      extractorVersion: EXTRACTOR.version,
+      format: "",
+      charset: null,
+      startedAt,
+    });
+    return {
+      locator,
+      status: "failed",
+      reportId: saved.reportId,
+      organ: null,
+      year: null,
+      errors: 0,
+      warnings: 0,
+      problem: (err as Error).message,
+    };
+  }
   const failed = report.status === "failed";
   const saved = store.saveExtraction({
     bytes,
@@ -109,37 +146,63 @@ export async function ingestBytes(
   return summarise(report, saved.reportId, saved.skipped);
 }
 
-export async function ingestFiles(
+/** One document to ingest; `load` is called when its turn comes, so a large batch is not held in memory. */
+export interface IngestSource {
+  locator: string;
+  load: () => Promise<{ bytes: Uint8Array; contentType?: string }>;
+}
+
+export function ingestFiles(store: Store, files: string[], opts: IngestOptions = {}): Promise<IngestItem[]> {
+  return ingestSources(
+    store,
+    files.map((file) => ({ locator: file, load: async () => ({ bytes: await readFile(file) }) })),
+    opts,
+  );
+}
+
+/**
+ * Ingests documents with `opts.concurrency` in flight and, when `opts.workers` > 1, extraction
+ * spread over that many worker threads; rows are written by this thread, one transaction each.
+ */
+export async function ingestSources(
   store: Store,
-  files: string[],
+  sources: IngestSource[],
   opts: IngestOptions = {},
 ): Promise<IngestItem[]> {
-  const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
-  const results: IngestItem[] = new Array(files.length);
+  const pool = (opts.workers ?? 1) > 1 ? new ExtractionPool({ size: opts.workers! }) : null;
+  const extract: Extractor = pool ? (input) => pool.extract(input) : extractReport;
+  // Enough documents in flight to keep every worker busy while files are read and rows written.
+  const queue = new PQueue({ concurrency: Math.max(opts.concurrency ?? 4, (pool?.size ?? 1) * 2) });
+  const results: IngestItem[] = new Array(sources.length);
   let done = 0;
-  await Promise.all(
-    files.map((file, i) =>
-      queue.add(async () => {
-        let item: IngestItem;
-        try {
-          item = await ingestBytes(store, await readFile(file), file);
-        } catch (err) {
-          item = {
-            locator: file,
-            status: "failed",
-            reportId: null,
-            organ: null,
-            year: null,
-            errors: 0,
-            warnings: 0,
-            problem: `无法读取或保存：${(err as Error).message}`,
-          };
-        }
-        results[i] = item;
-        done++;
-        opts.onProgress?.(done, files.length, item);
-      }),
-    ),
-  );
+  try {
+    await Promise.all(
+      sources.map((source, i) =>
+        queue.add(async () => {
+          let item: IngestItem;
+          try {
+            const { bytes, contentType } = await source.load();
+            item = await ingestBytes(store, bytes, source.locator, contentType, extract);
+          } catch (err) {
+            item = {
+              locator: source.locator,
+              status: "failed",
+              reportId: null,
+              organ: null,
+              year: null,
+              errors: 0,
+              warnings: 0,
+              problem: `无法读取或保存：${(err as Error).message}`,
+            };
+          }
+          results[i] = item;
+          done++;
+          opts.onProgress?.(done, sources.length, item);
+        }),
+      ),
+    );
+  } finally {
+    await pool?.close();
+  }
   return results;
 }
