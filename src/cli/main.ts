@@ -286,6 +286,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 async function main(): Promise<void> {
+  // `nianbao … | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   let code = 0;
   const program = buildProgram((c) => {
     code = c;
