@@ -1,5 +1,5 @@
 /**
- * Cross-year rules (spec §6.1 T3.X1, §6.3 T2.X1), which no single document can check.
+ * Cross-year rules (spec §6.1 T3.X1, §6.3 T2.X1, §6.5 D.R6 near-copies), which no single document can check.
  * They run over current reports only and pair reports by exact organ name and consecutive
  * years. When an organ has several current reports for one year (e.g. the same report
  * published as HTML and as PDF), every pairing is checked and reported with its report ids.
@@ -7,13 +7,14 @@
 import type Database from "better-sqlite3";
 import type { Finding } from "../model/report.js";
 import { T2_V2021, T3_COLUMN_KEYS, T3_COLUMNS } from "../model/template.js";
+import { containment, shingles } from "./similarity.js";
 
 export interface CrossYearFilter {
   /** The later year Y of the pair. */
   year?: number;
   /** Substring of the organ name. */
   organ?: string;
-  rule?: "T3.X1" | "T2.X1";
+  rule?: "T3.X1" | "T2.X1" | "D.R6";
 }
 
 /** A spec finding that involves two reports: `reportId` (year Y) and `previousReportId` (year Y−1). */
@@ -44,6 +45,18 @@ JOIN cells a ON a.report_id = p.cur_id AND a.path > 't3.carried_over.' AND a.pat
 JOIN cells b ON b.report_id = p.prev_id AND b.path = 't3.carried_forward.' || a.col_key
 WHERE a.value IS NOT NULL AND b.value IS NOT NULL AND a.value <> b.value`;
 
+/** Narrative of both reports of each pair, for near-copy detection. */
+const TEXT_SQL = `WITH ${PAIRS}
+SELECT p.cur_id AS curId, p.prev_id AS prevId, p.organ AS organ, p.year AS year,
+       (SELECT group_concat(text, char(10)) FROM sections WHERE report_id = p.cur_id) AS curText,
+       (SELECT group_concat(text, char(10)) FROM sections WHERE report_id = p.prev_id) AS prevText
+FROM pairs p`;
+
+/** Share of a report's narrative found in the previous year's above which it is a near-copy. */
+export const NEAR_COPY_THRESHOLD = 0.5;
+/** Too little narrative to judge (a report with empty sections is not a copy of anything). */
+const MIN_SHINGLES = 200;
+
 const T2_ROWS = ["regulations", "normative_documents"] as const;
 
 const T2_SQL = `WITH ${PAIRS},
@@ -58,6 +71,15 @@ JOIN cells i  ON i.report_id  = p.cur_id  AND i.path  = 't2.' || k.row_key || '.
 JOIN cells d  ON d.report_id  = p.cur_id  AND d.path  = 't2.' || k.row_key || '.repealed'
 WHERE f.value IS NOT NULL AND pf.value IS NOT NULL AND i.value IS NOT NULL AND d.value IS NOT NULL
   AND f.value <> pf.value + i.value - d.value`;
+
+interface TextRow {
+  curId: number;
+  prevId: number;
+  organ: string;
+  year: number;
+  curText: string | null;
+  prevText: string | null;
+}
 
 interface Params {
   year: number | null;
@@ -157,13 +179,42 @@ function byPair(a: PairKey, b: PairKey): number {
 export class CrossYearChecks {
   private readonly t3: Database.Statement<Params, T3Row>;
   private readonly t2: Database.Statement<Params, T2Row>;
+  private readonly texts: Database.Statement<Params, TextRow>;
 
   constructor(db: Database.Database) {
     this.t3 = db.prepare<Params, T3Row>(T3_SQL);
     this.t2 = db.prepare<Params, T2Row>(T2_SQL);
+    this.texts = db.prepare<Params, TextRow>(TEXT_SQL);
   }
 
-  /** Warnings for T3.X1 then T2.X1, each ordered by organ, year, report pair, then print order. */
+  private nearCopies(params: Params): CrossYearFinding[] {
+    const out: CrossYearFinding[] = [];
+    for (const r of this.texts.all(params).sort(byPair)) {
+      const later = shingles(r.curText ?? "");
+      if (later.size < MIN_SHINGLES) continue;
+      const share = containment(later, shingles(r.prevText ?? ""));
+      if (share <= NEAR_COPY_THRESHOLD) continue;
+      const pct = Math.round(share * 100);
+      out.push({
+        rule: "D.R6",
+        severity: "warning",
+        origin: "source",
+        path: null,
+        paths: [`${r.year}:sections`, `${r.year - 1}:sections`],
+        expected: `≤ ${NEAR_COPY_THRESHOLD * 100}%`,
+        actual: `${pct}%`,
+        residual: null,
+        message: `${r.year}年报告正文有${pct}%与${r.year - 1}年报告相同（超过50%，疑似照抄上年报告）`,
+        reportId: r.curId,
+        previousReportId: r.prevId,
+        organ: r.organ,
+        year: r.year,
+      });
+    }
+    return out;
+  }
+
+  /** Warnings for T3.X1, T2.X1, then D.R6, each ordered by organ, year, report pair, then print order. */
   run(filter: CrossYearFilter = {}): CrossYearFinding[] {
     const params: Params = { year: filter.year ?? null, organ: filter.organ ?? null };
     const out: CrossYearFinding[] = [];
@@ -177,6 +228,7 @@ export class CrossYearChecks {
       rows.sort((a, b) => byPair(a, b) || (ROW_ORDER.get(a.row) ?? 99) - (ROW_ORDER.get(b.row) ?? 99));
       out.push(...rows.map(t2Finding));
     }
+    if (filter.rule === undefined || filter.rule === "D.R6") out.push(...this.nearCopies(params));
     return out;
   }
 }
