@@ -66,6 +66,40 @@ function summarise(report: Report, reportId: number | null, skipped: boolean): I
 /** Turns bytes into a report: in this thread, or in a worker of an ExtractionPool. */
 export type Extractor = (input: ExtractInput) => Promise<Report>;
 
+/** Stores bytes and locator with no report: a skipped duplicate, or a failed run with its error. */
+function withoutReport(
+  store: Store,
+  bytes: Uint8Array,
+  locator: string,
+  status: "skipped" | "failed",
+  error: string | null,
+  startedAt?: string,
+): IngestItem {
+  const saved = store.saveExtraction({
+    bytes,
+    locator,
+    mediaType: "",
+    report: null,
+    status: "failed",
+    ...(error ? { error } : {}),
+    extractorName: EXTRACTOR.name,
+    extractorVersion: EXTRACTOR.version,
+    format: "",
+    charset: null,
+    ...(startedAt ? { startedAt } : {}),
+  });
+  return {
+    locator,
+    status,
+    reportId: saved.reportId,
+    organ: null,
+    year: null,
+    errors: 0,
+    warnings: 0,
+    problem: error,
+  };
+}
+
 /** Extracts and stores one document; never throws for bad input. */
 export async function ingestBytes(
   store: Store,
@@ -76,27 +110,8 @@ export async function ingestBytes(
 ): Promise<IngestItem> {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (store.hasRun(sha256, EXTRACTOR.name, EXTRACTOR.version)) {
-    const saved = store.saveExtraction({
-      bytes,
-      locator,
-      mediaType: "",
-      report: null,
-      status: "failed",
-      extractorName: EXTRACTOR.name,
-      extractorVersion: EXTRACTOR.version,
-      format: "",
-      charset: null,
-    });
-    return {
-      locator,
-      status: "skipped",
-      reportId: saved.reportId,
-      organ: null,
-      year: null,
-      errors: 0,
-      warnings: 0,
-      problem: null,
-    };
+    // Stored already: this only records the (possibly new) locator.
+    return withoutReport(store, bytes, locator, "skipped", null);
   }
   const startedAt = new Date().toISOString();
   let report: Report;
@@ -104,29 +119,7 @@ export async function ingestBytes(
     report = await extract({ bytes, locator, ...(contentType ? { contentType } : {}) });
   } catch (err) {
     // A fault of the extraction machinery (a crashed or timed-out worker): keep the bytes and say why.
-    const saved = store.saveExtraction({
-      bytes,
-      locator,
-      mediaType: "",
-      report: null,
-      status: "failed",
-      error: (err as Error).message,
-      extractorName: EXTRACTOR.name,
-      extractorVersion: EXTRACTOR.version,
-      format: "",
-      charset: null,
-      startedAt,
-    });
-    return {
-      locator,
-      status: "failed",
-      reportId: saved.reportId,
-      organ: null,
-      year: null,
-      errors: 0,
-      warnings: 0,
-      problem: (err as Error).message,
-    };
+    return withoutReport(store, bytes, locator, "failed", (err as Error).message, startedAt);
   }
   const failed = report.status === "failed";
   const saved = store.saveExtraction({

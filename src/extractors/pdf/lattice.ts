@@ -6,6 +6,7 @@
  */
 import type { Grid, GridCell } from "../../model/grid.js";
 import { type Box, centre, round1, type Segment, type TextItem } from "./geometry.js";
+import { groupLines, lineText } from "./lines.js";
 
 const TOL = 2;
 
@@ -152,30 +153,9 @@ export function insideBox(b: Box, x: number, y: number): boolean {
   return x >= b[0] - TOL && x <= b[2] + TOL && y >= b[1] - TOL && y <= b[3] + TOL;
 }
 
-/** Text of items in reading order: lines top to bottom, items left to right. */
+/** Text of a cell's items in reading order: lines top to bottom, joined by spaces. */
 export function itemsText(items: TextItem[]): string {
-  const sorted = [...items].sort((a, b) => centre(a.box)[1] - centre(b.box)[1] || a.box[0] - b.box[0]);
-  const lines: TextItem[][] = [];
-  for (const it of sorted) {
-    const line = lines[lines.length - 1];
-    const first = line?.[0];
-    if (first && Math.abs(centre(first.box)[1] - centre(it.box)[1]) <= Math.max(first.size, it.size) * 0.5)
-      line.push(it);
-    else lines.push([it]);
-  }
-  return lines
-    .map((l) => {
-      const byX = l.sort((a, b) => a.box[0] - b.box[0]);
-      let s = "";
-      byX.forEach((it, i) => {
-        const prev = byX[i - 1];
-        if (prev && it.box[0] - prev.box[2] > Math.max(it.size, prev.size) * 0.25) s += " ";
-        s += it.text;
-      });
-      return s.trim();
-    })
-    .join(" ")
-    .trim();
+  return groupLines(items).map(lineText).join(" ").trim();
 }
 
 /** The lattice as a grid, with the text items under each cell; returns the items it took. */

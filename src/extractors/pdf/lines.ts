@@ -28,7 +28,8 @@ function union(boxes: Box[]): Box {
   ];
 }
 
-export function toLines(items: TextItem[]): Line[] {
+/** Items grouped into visual lines (centres within half a font size), top to bottom, each left to right. */
+export function groupLines(items: TextItem[]): TextItem[][] {
   const sorted = [...items].sort((a, b) => centre(a.box)[1] - centre(b.box)[1] || a.box[0] - b.box[0]);
   const groups: TextItem[][] = [];
   for (const it of sorted) {
@@ -38,8 +39,23 @@ export function toLines(items: TextItem[]): Line[] {
       group.push(it);
     else groups.push([it]);
   }
-  return groups.map((g) => {
-    const byX = g.sort((a, b) => a.box[0] - b.box[0]);
+  return groups.map((g) => g.sort((a, b) => a.box[0] - b.box[0]));
+}
+
+/** One line's items as text, a space where the gap is wider than a narrow space. */
+export function lineText(items: TextItem[]): string {
+  let text = "";
+  items.forEach((it, i) => {
+    const prev = items[i - 1];
+    if (prev && it.box[0] - prev.box[2] > Math.max(it.size, prev.size) * WORD_GAP) text += " ";
+    text += it.text;
+  });
+  return text.trim();
+}
+
+export function toLines(items: TextItem[]): Line[] {
+  const groups = groupLines(items);
+  return groups.map((byX) => {
     const parts: { text: string; box: Box }[] = [];
     let text = "";
     let boxes: Box[] = [];
