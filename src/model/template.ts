@@ -145,7 +145,7 @@ const T3_OTHER_SINGLE: RowDef[] = [
 ];
 
 const T3_TAIL: RowDef[] = [
-  { key: "results_total", label: "（七）总计", group: G3, keywords: ["(七)总计", "七)总计"] },
+  { key: "results_total", label: "（七）总计", group: G3, keywords: ["(七)总计", "七)总计", "(七)合计"] },
   { key: "carried_forward", label: "四、结转下年度继续办理", keywords: ["结转下年度", "下年度继续办理"] },
 ];
 
