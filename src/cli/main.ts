@@ -7,11 +7,12 @@
  *   3 input could not be extracted (`extract` on a failed document; `ingest` when every document failed)
  *   4 `audit --strict` found error-level findings
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
+import { defaultKind, ExportError, type ExportFormat, type ExportKind, exportData } from "../export/index.js";
 import { toContractJson } from "../pipeline/contract.js";
 import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
 import { type IngestItem, ingestFiles, listInputs } from "../pipeline/ingest.js";
@@ -275,6 +276,87 @@ export function buildProgram(setExit: (code: number) => void): Command {
         true,
       ),
     );
+
+  program
+    .command("export")
+    .description("导出统计表宽表、检查结果或报告（CSV / Excel / JSON Lines）")
+    .requiredOption("--format <format>", "csv | xlsx | jsonl")
+    .option("--kind <kind>", "cells | findings | reports (default: cells for csv/xlsx, reports for jsonl)")
+    .option("--year <year>", "report year", intOption)
+    .option("--organ <text>", "organ name contains")
+    .option("--template <id>", "report template: v2019, v2021, v2021-collapsed-other, hybrid, legacy")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--out <file>", "output file (default: stdout for csv/jsonl, ./nianbao-<kind>.xlsx for xlsx)")
+    .action(
+      async (o: {
+        format: ExportFormat;
+        kind?: ExportKind;
+        year?: number;
+        organ?: string;
+        template?: string;
+        db: string;
+        out?: string;
+      }) => {
+        const kind = o.kind ?? defaultKind(o.format);
+        // A workbook is binary: never to a terminal or a pipe unless asked for with --out -.
+        const out = o.out ?? (o.format === "xlsx" ? `./nianbao-${kind}.xlsx` : "-");
+        const store = openStore(o.db, { readonly: true });
+        let body: Buffer;
+        try {
+          const filter = {
+            ...(o.year !== undefined ? { year: o.year } : {}),
+            ...(o.organ !== undefined ? { organ: o.organ } : {}),
+            ...(o.template !== undefined ? { template: o.template } : {}),
+          };
+          body = (await exportData(store, kind, o.format, filter)).body;
+        } catch (err) {
+          if (err instanceof ExportError) throw new UsageError(err.message);
+          throw err;
+        } finally {
+          store.close();
+        }
+        if (out === "-") process.stdout.write(body);
+        else {
+          writeFileSync(out, body);
+          process.stderr.write(`已导出 ${body.length} 字节到 ${out} (wrote ${out})\n`);
+        }
+      },
+    );
+
+  program
+    .command("serve")
+    .description("启动只读网页界面和 JSON API（默认只监听本机 127.0.0.1）")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--port <n>", "port (0 = any free port)", intOption, 8080)
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .action(async (o: { db: string; port: number; host: string }) => {
+      if (o.port < 0 || o.port > 65535) throw new UsageError(`端口必须在 0 到 65535 之间：${o.port}`);
+      // Loaded here so the other commands do not pay for the web stack.
+      const { isLoopback, startServer } = await import("../web/server.js");
+      let handle: Awaited<ReturnType<typeof startServer>>;
+      try {
+        handle = await startServer({ db: o.db, port: o.port, host: o.host });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+          throw new UsageError(`无法监听 ${o.host}:${o.port}（${code}）`);
+        throw err;
+      }
+      process.stdout.write(`nianbao 网页界面：${handle.url}/  （数据库 ${o.db}，只读；Ctrl+C 停止）\n`);
+      if (!isLoopback(o.host))
+        process.stderr.write(
+          `注意：正在监听 ${o.host}，其他计算机也能访问 (listening beyond this machine)\n`,
+        );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          void handle.close().then(resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+    });
 
   program
     .command("demo")

@@ -176,9 +176,106 @@ ALTER TABLE extraction_runs ADD COLUMN format_evidence TEXT;
 ALTER TABLE reports ADD COLUMN needs_ocr TEXT NOT NULL DEFAULT '[]';
 `;
 
+/**
+ * Table-3 keys as of migration 3, written out rather than imported from template.ts: a shipped
+ * migration must never change, so the view cannot follow later edits of the template module
+ * (test/store/datasette.test.ts checks they still agree; a new key needs a new migration that
+ * recreates the view).
+ */
+const V3_T3_ROWS = [
+  "new_requests",
+  "carried_over",
+  "granted",
+  "partially_granted",
+  "denied.state_secret",
+  "denied.prohibited_by_law",
+  "denied.security_stability",
+  "denied.third_party_rights",
+  "denied.internal_affairs",
+  "denied.process_information",
+  "denied.enforcement_case_file",
+  "denied.administrative_query",
+  "unable.not_held",
+  "unable.needs_creation",
+  "unable.unclear_after_correction",
+  "not_processed.petition_complaint",
+  "not_processed.repeat",
+  "not_processed.publication",
+  "not_processed.excessive",
+  "not_processed.confirm_or_reissue",
+  "other.no_correction",
+  "other.fee_unpaid",
+  "other.other",
+  "other.subtotal",
+  "results_total",
+  "carried_forward",
+];
+const V3_T3_COLUMNS = [
+  "natural_person",
+  "commercial_enterprise",
+  "research_institution",
+  "social_welfare_org",
+  "legal_service_org",
+  "other_org",
+  "total",
+];
+
+/**
+ * One column of t3_wide: `denied.state_secret` + `total` → `denied_state_secret__total`. A
+ * correlated lookup on the cells primary key per column (a 182-way CASE pivot would read every
+ * cell of a report 182 times; 182 joins exceed SQLite's 64-table limit). Whole numbers come back
+ * as INTEGER so Datasette shows 3, not 3.0.
+ */
+function v3WideColumn(row: string, col: string): string {
+  const path = `t3.${row}.${col}`;
+  const name = `${row.replaceAll(".", "_")}__${col}`;
+  return `(SELECT CASE WHEN c.value = CAST(c.value AS INTEGER) THEN CAST(c.value AS INTEGER) ELSE c.value END
+     FROM cells c WHERE c.report_id = r.id AND c.path = '${path}') AS ${name}`;
+}
+
+/** Read-only views for Datasette and ad-hoc SQL; current reports only, like the audit. */
+const V3_SQL = `
+-- Store.getReport looks up a document's other reports (its history) by sha256; the only index on
+-- it is partial (current reports), so that lookup scanned every report, and exporting all reports
+-- as JSON Lines was quadratic.
+CREATE INDEX reports_sha256 ON reports(sha256);
+
+-- Table 3 in wide form: one row per current report, one column per cell.
+CREATE VIEW t3_wide AS
+SELECT r.id AS report_id, r.organ, r.year, r.template,
+  ${V3_T3_ROWS.flatMap((row) => V3_T3_COLUMNS.map((col) => v3WideColumn(row, col))).join(",\n  ")}
+FROM reports r
+WHERE r.is_current = 1;
+
+-- Findings with the report they belong to.
+CREATE VIEW findings_view AS
+SELECT f.id, f.report_id, r.organ, r.year, r.title, r.locator, f.rule, f.severity, f.origin, f.path,
+  f.paths, f.expected, f.actual, f.residual, f.message
+FROM findings f JOIN reports r ON r.id = f.report_id
+WHERE r.is_current = 1;
+
+-- Reports with their run, size and counts of findings and sections.
+CREATE VIEW reports_view AS
+SELECT r.id AS report_id, r.organ, r.year, r.title, r.published_at, r.period, r.template, r.t2_template,
+  r.t3_template, r.t4_template, r.status, r.problems, r.needs_ocr, r.locator, r.sha256, b.size, x.format,
+  x.extractor_name, x.extractor_version, x.finished_at AS extracted_at,
+  (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND f.severity = 'error') AS errors,
+  (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND f.severity = 'warning') AS warnings,
+  (SELECT count(*) FROM sections s WHERE s.report_id = r.id) AS sections
+FROM reports r
+JOIN extraction_runs x ON x.id = r.run_id
+JOIN blobs b ON b.sha256 = r.sha256
+WHERE r.is_current = 1;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1_SQL },
   { version: 2, name: "format evidence and OCR page marks", sql: V2_SQL },
+  {
+    version: 3,
+    name: "views for Datasette (t3_wide, findings_view, reports_view); reports by sha256",
+    sql: V3_SQL,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

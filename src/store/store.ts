@@ -26,7 +26,7 @@ import {
   rowToFinding,
 } from "./codec.js";
 import { CrossYearChecks, type CrossYearFilter, type CrossYearFinding } from "./crossyear.js";
-import { assertCurrent, migrate, StoreError } from "./migrations.js";
+import { assertCurrent, currentVersion, latestVersion, migrate, StoreError } from "./migrations.js";
 import { type SearchHit, type SearchOptions, SectionSearch } from "./search.js";
 
 export type { CrossYearFilter, CrossYearFinding } from "./crossyear.js";
@@ -291,6 +291,33 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** Open (creating and migrating if needed) a store. Throws StoreError for a db newer than the code. */
+/**
+ * A read-only command on a database made by an older nianbao: apply the pending migrations through
+ * a short read-write connection first, so users never have to "open it read-write once" by hand.
+ * A file we may not write stays as it is and the read-only open reports the old schema.
+ */
+function upgradeIfOlder(path: string, timeout: number, now: () => string): void {
+  let probe: Database.Database;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true, timeout });
+  } catch {
+    return; // the read-only open below reports a missing file
+  }
+  const found = currentVersion(probe);
+  probe.close();
+  if (found === null || found >= latestVersion()) return;
+  try {
+    const rw = new Database(path, { timeout });
+    try {
+      migrate(rw, now);
+    } finally {
+      rw.close();
+    }
+  } catch {
+    // Not writable: assertCurrent explains the situation.
+  }
+}
+
 export function openStore(path: string, opts: OpenOptions = {}): Store {
   return new Store(path, opts);
 }
@@ -331,6 +358,7 @@ export class Store {
     const now = () => this.clock().toISOString();
 
     if (this.readonly) {
+      upgradeIfOlder(path, this.timeout, now);
       this.db = new Database(path, { readonly: true, fileMustExist: true, timeout: this.timeout });
     } else {
       this.db = new Database(path, { timeout: this.timeout });
