@@ -45,12 +45,9 @@ JOIN cells a ON a.report_id = p.cur_id AND a.path > 't3.carried_over.' AND a.pat
 JOIN cells b ON b.report_id = p.prev_id AND b.path = 't3.carried_forward.' || a.col_key
 WHERE a.value IS NOT NULL AND b.value IS NOT NULL AND a.value <> b.value`;
 
-/** Narrative of both reports of each pair, for near-copy detection. */
-const TEXT_SQL = `WITH ${PAIRS}
-SELECT p.cur_id AS curId, p.prev_id AS prevId, p.organ AS organ, p.year AS year,
-       (SELECT group_concat(text, char(10)) FROM sections WHERE report_id = p.cur_id) AS curText,
-       (SELECT group_concat(text, char(10)) FROM sections WHERE report_id = p.prev_id) AS prevText
-FROM pairs p`;
+/** The pairs themselves, for near-copy detection; each report's narrative is read once (TEXT_OF). */
+const PAIRS_SQL = `WITH ${PAIRS} SELECT cur_id AS curId, prev_id AS prevId, organ, year FROM pairs`;
+const TEXT_OF = "SELECT group_concat(text, char(10)) FROM sections WHERE report_id = ?";
 
 /** Share of a report's narrative found in the previous year's above which it is a near-copy. */
 export const NEAR_COPY_THRESHOLD = 0.5;
@@ -72,13 +69,11 @@ JOIN cells d  ON d.report_id  = p.cur_id  AND d.path  = 't2.' || k.row_key || '.
 WHERE f.value IS NOT NULL AND pf.value IS NOT NULL AND i.value IS NOT NULL AND d.value IS NOT NULL
   AND f.value <> pf.value + i.value - d.value`;
 
-interface TextRow {
+interface PairRow {
   curId: number;
   prevId: number;
   organ: string;
   year: number;
-  curText: string | null;
-  prevText: string | null;
 }
 
 interface Params {
@@ -179,20 +174,32 @@ function byPair(a: PairKey, b: PairKey): number {
 export class CrossYearChecks {
   private readonly t3: Database.Statement<Params, T3Row>;
   private readonly t2: Database.Statement<Params, T2Row>;
-  private readonly texts: Database.Statement<Params, TextRow>;
+  private readonly pairs: Database.Statement<Params, PairRow>;
+  private readonly textOf: Database.Statement<[number], string | null>;
 
   constructor(db: Database.Database) {
     this.t3 = db.prepare<Params, T3Row>(T3_SQL);
     this.t2 = db.prepare<Params, T2Row>(T2_SQL);
-    this.texts = db.prepare<Params, TextRow>(TEXT_SQL);
+    this.pairs = db.prepare<Params, PairRow>(PAIRS_SQL);
+    this.textOf = db.prepare<[number], string | null>(TEXT_OF).pluck();
   }
 
   private nearCopies(params: Params): CrossYearFinding[] {
     const out: CrossYearFinding[] = [];
-    for (const r of this.texts.all(params).sort(byPair)) {
-      const later = shingles(r.curText ?? "");
+    // A report takes part in many pairs when an organ has several reports a year: shingle it once.
+    const cache = new Map<number, Set<string>>();
+    const shinglesOf = (id: number) => {
+      let set = cache.get(id);
+      if (!set) {
+        set = shingles(this.textOf.get(id) ?? "");
+        cache.set(id, set);
+      }
+      return set;
+    };
+    for (const r of this.pairs.all(params).sort(byPair)) {
+      const later = shinglesOf(r.curId);
       if (later.size < MIN_SHINGLES) continue;
-      const share = containment(later, shingles(r.prevText ?? ""));
+      const share = containment(later, shinglesOf(r.prevId));
       if (share <= NEAR_COPY_THRESHOLD) continue;
       const pct = Math.round(share * 100);
       out.push({
