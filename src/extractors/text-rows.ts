@@ -213,5 +213,30 @@ export function regionRows(region: string, firstLine: number): { rows: TextRow[]
       for (const r of glueRows(line, no)) rows.push(r);
     }
   });
-  return { rows, style };
+  return { rows: joinCellLines(rows), style };
+}
+
+/** A number short enough to be one table cell (longer digit runs are glued rows of their own). */
+const SINGLE_CELL = /^(?:[-+]?[0-9０-９][0-9０-９.,，．]{0,7}(?:万元|元)?|[—\-－–/／])$/;
+
+/**
+ * Cells copied out of a web page one per line, with no delimiter at all (`一、本年新收…` then `8`,
+ * `0`, … each on its own line): a line holding a single short number continues the row above it
+ * when that row has a label, instead of standing alone as an unlabelled one-value row.
+ */
+function joinCellLines(rows: TextRow[]): TextRow[] {
+  const out: TextRow[] = [];
+  for (const row of rows) {
+    const prev = out[out.length - 1];
+    const single = row.length === 1 && SINGLE_CELL.test(row[0]?.text.trim() ?? "");
+    if (
+      single &&
+      prev &&
+      !isValueLike(prev[0]?.text ?? "") &&
+      prev.slice(1).every((c) => SINGLE_CELL.test(c.text.trim()))
+    ) {
+      prev.push(row[0]!);
+    } else out.push(row);
+  }
+  return out;
 }
