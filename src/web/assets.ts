@@ -112,6 +112,8 @@ table.tpl td.v { text-align: right; min-width: 3rem; font-variant-numeric: tabul
 .v.flag { outline: 2px solid var(--info); outline-offset: -2px; }
 .v.flag-error { outline-color: var(--err); background: #fdecea; }
 .v.flag-warning { outline-color: var(--warn); background: #fff4e5; }
+.v.flag-part { outline-style: dashed; outline-width: 1px; background: transparent; }
+.v.flag-checked { outline-width: 3px; font-weight: 600; }
 td.v:target { box-shadow: inset 0 0 0 3px #ffe58f; }
 a.fref { font-size: 10px; vertical-align: super; margin-left: 2px; text-decoration: none; }
 .legend { font-size: 12px; color: var(--muted); }

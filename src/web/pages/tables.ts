@@ -101,7 +101,10 @@ interface Ctx {
 function valueCell(ctx: Ctx, path: string, colspan = 1): Html {
   const cell = ctx.cells[path];
   const marks = ctx.marks.get(path) ?? [];
-  const cls = `v src-${cell?.source ?? "absent"}${marks.length > 0 ? ` flag flag-${worst(marks)}` : ""}`;
+  // The cell a check is about (its `path`, e.g. the （七）总计 of a T3.R2 column) is marked strongly;
+  // the cells that merely take part in the equation only lightly, so the culprit stands out.
+  const checked = marks.some((m) => m.finding.path === path);
+  const cls = `v src-${cell?.source ?? "absent"}${marks.length > 0 ? ` flag flag-${worst(marks)}${checked ? " flag-checked" : " flag-part"}` : ""}`;
   return html`<td id="cell-${path}" class="${cls}"${colspan > 1 ? html` colspan="${colspan}"` : ""} title="${tooltip(path, cell, marks)}">${display(cell)}${marks.map((m) => html`<a class="fref" href="#${m.anchor}">${m.n}</a>`)}</td>`;
 }
 
@@ -202,6 +205,6 @@ export function reportTables(report: Report, marks: Mark[]): Html {
     ${extraRows(report.extra_rows, "t4")}
     <p class="legend">图例：<span class="v src-derived">斜体</span> 由分项推算 ·
       <span class="v src-blank">灰色</span> 空白/短横/“无”按 0 计 · ? 无法唯一确定 · ✗ 无法读取 · · 缺失 ·
-      <span class="v flag flag-error">红框</span> 错误 · <span class="v flag flag-warning">黄框</span> 警告 ·
+      <span class="v flag flag-error flag-checked">红框</span> 错误（被检查的单元格） · <span class="v flag flag-error flag-part">虚线</span> 参与该等式的单元格 · <span class="v flag flag-warning flag-checked">黄框</span> 警告 ·
       角标为右侧检查结果编号；鼠标悬停查看原文、来源和位置。</p>`;
 }
