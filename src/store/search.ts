@@ -48,8 +48,12 @@ interface Plan {
   params: (string | number | null)[];
 }
 
-/** Build the SQL for a list of (already trimmed, non-empty) terms. Exported for tests. */
-export function planSearch(terms: readonly string[], opts: SearchOptions): Plan {
+/**
+ * The conditions that select sections matching every term (aliases: `s` sections, `r` reports):
+ * each term routed to the trigram index, the bigram index or a plain scan by `routeTerm`, ANDed.
+ * Shared by the store's search and the web's paginated search, so both mean the same thing.
+ */
+export function termConditions(terms: readonly string[]): { where: string[]; params: string[] } {
   const trigram: string[] = [];
   const bigram: string[] = [];
   const scan: string[] = [];
@@ -59,8 +63,8 @@ export function planSearch(terms: readonly string[], opts: SearchOptions): Plan 
     else if (route === "bigram") bigram.push(bigramPhrase(t));
     else scan.push(t);
   }
-  const where = ["r.is_current = 1"];
-  const params: (string | number | null)[] = [];
+  const where: string[] = [];
+  const params: string[] = [];
   if (trigram.length > 0) {
     where.push("s.id IN (SELECT rowid FROM sections_fts WHERE sections_fts MATCH ?)");
     params.push(trigram.join(" AND "));
@@ -73,6 +77,14 @@ export function planSearch(terms: readonly string[], opts: SearchOptions): Plan 
     where.push("(instr(s.heading, ?) > 0 OR instr(s.text, ?) > 0)");
     params.push(t, t);
   }
+  return { where, params };
+}
+
+/** Build the SQL for a list of (already trimmed, non-empty) terms. Exported for tests. */
+export function planSearch(terms: readonly string[], opts: SearchOptions): Plan {
+  const conditions = termConditions(terms);
+  const where = ["r.is_current = 1", ...conditions.where];
+  const params: (string | number | null)[] = [...conditions.params];
   // Filters are always present (NULL = no filter) so one statement serves every filter combination.
   where.push("(? IS NULL OR r.year = ?)", "(? IS NULL OR instr(r.organ, ?) > 0)");
   const year = opts.year ?? null;

@@ -9,8 +9,7 @@
  */
 import Database from "better-sqlite3";
 import type { Cell, Finding } from "../model/report.js";
-import { bigramPhrase } from "../store/bigrams.js";
-import { routeTerm, snippet } from "../store/search.js";
+import { snippet, termConditions } from "../store/search.js";
 import {
   type CrossYearFinding,
   openStore,
@@ -272,41 +271,13 @@ function pageOf<T>(items: T[], p: Paging, total: number): PageOf<T> {
   return { items, page: p.page, per_page: p.perPage, total };
 }
 
-/** An FTS5 string literal: the whole term as one phrase (as the Store writes it). */
-function ftsLiteral(term: string): string {
-  return `"${term.replaceAll('"', '""')}"`;
-}
-
 /**
- * The WHERE clause of a search, with the Store's semantics (search.ts): each term routed to the
- * trigram index, the bigram index or a scan by `routeTerm`, all ANDed, heading or text.
- * Rebuilt here rather than calling `store.search` because that returns every hit with its full
+ * The WHERE clause of a search, with the Store's semantics (`termConditions` in store/search.ts)
+ * plus the page filters. Not `store.search` itself because that returns every hit with its full
  * text; a page needs a count and one window of ids, which SQL does far cheaper.
  */
 function searchWhere(terms: readonly string[]): { sql: string; params: string[] } {
-  const trigram: string[] = [];
-  const bigram: string[] = [];
-  const where: string[] = [];
-  const params: string[] = [];
-  const scan: string[] = [];
-  for (const t of terms) {
-    const route = routeTerm(t);
-    if (route === "trigram") trigram.push(ftsLiteral(t));
-    else if (route === "bigram") bigram.push(bigramPhrase(t));
-    else scan.push(t);
-  }
-  if (trigram.length > 0) {
-    where.push("s.id IN (SELECT rowid FROM sections_fts WHERE sections_fts MATCH ?)");
-    params.push(trigram.join(" AND "));
-  }
-  if (bigram.length > 0) {
-    where.push("s.id IN (SELECT rowid FROM sections_bigram WHERE sections_bigram MATCH ?)");
-    params.push(bigram.join(" AND "));
-  }
-  for (const t of scan) {
-    where.push("(instr(s.heading, ?) > 0 OR instr(s.text, ?) > 0)");
-    params.push(t, t);
-  }
+  const { where, params } = termConditions(terms);
   where.push(
     "r.is_current = 1",
     "(? IS NULL OR r.year = ?)",
