@@ -8,7 +8,7 @@
 import * as cheerio from "cheerio";
 import type { CellLocation, Grid, GridCell } from "../model/grid.js";
 import { charsetFromContentType, charsetFromMeta, decodeBytes } from "./decode.js";
-import { type ExtractedLayout, type ExtractInput, UnreadableInputError } from "./types.js";
+import { type ExtractedLayout, type ExtractInput, type OcrMark, UnreadableInputError } from "./types.js";
 
 /** domhandler's node types, reached through cheerio's own signature so we need no extra dependency. */
 type AnyNode = Exclude<Parameters<typeof cheerio.load>[0], string | Buffer | unknown[]>;
@@ -122,6 +122,8 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
     layout.publishedAt = findPublishedAt(page);
     layout.grids = grids;
     layout.narrative = narrative;
+    const pictured = picturedTables($, narrative, grids.length);
+    if (pictured) layout.needsOcr = [pictured];
     if (grids.length === 0) {
       layout.warnings.push(
         tableCount === 0
@@ -134,6 +136,28 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
     layout.warnings.push(`HTML parse failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   return layout;
+}
+
+/** Section headings of the statistical tables, as the narrative keeps them. */
+const TABLE_HEADINGS = /主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议[、和及]?\s*行政诉讼/;
+
+/**
+ * Report pages whose tables were pasted in as pictures: table headings in the text, no data table,
+ * and images on the page. Marked for the OCR path (issue 4) with the image addresses, instead of
+ * failing as "no tables".
+ */
+function picturedTables($: cheerio.CheerioAPI, narrative: string, dataTables: number): OcrMark | null {
+  if (dataTables > 0 || !TABLE_HEADINGS.test(narrative)) return null;
+  const sources = $("img[src]")
+    .map((_, el) => $(el).attr("src") ?? "")
+    .get()
+    .filter((src) => src && !/logo|icon|banner|ewm|qrcode|gh_|\.gif$/i.test(src));
+  if (sources.length === 0) return null;
+  return {
+    page: 1,
+    reason: "image-table",
+    detail: `统计表以图片形式发布（${sources.length}张图片：${sources.slice(0, 5).join("、")}${sources.length > 5 ? "…" : ""}）`,
+  };
 }
 
 /**

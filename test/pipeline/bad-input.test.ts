@@ -96,4 +96,18 @@ describe("bad input becomes a failed or partial report, never an exception", () 
       Object.fromEntries(Object.entries(a.cells).map(([p, c]) => [p, c.value])),
     );
   });
+
+  it("an HTML report whose tables are pictures is marked for OCR with the image addresses, not failed", async () => {
+    const page = `<html><head><title>某县统计局2023年政府信息公开工作年度报告</title></head><body>
+      <p>一、总体情况</p><p>2023年，我局……</p>
+      <p>三、收到和处理政府信息公开申请情况</p><p><img src="/images/site_logo.png"><img src="/uploads/t3.jpg"></p>
+      <p>四、政府信息公开行政复议、行政诉讼情况</p><p><img src="/uploads/t4.png"></p></body></html>`;
+    const r = await extract(enc(page), "x.html");
+    expect(r.status).toBe("partial");
+    expect(r.needs_ocr).toEqual([
+      { page: 1, reason: "image-table", detail: expect.stringContaining("/uploads/t3.jpg") },
+    ]);
+    expect(r.needs_ocr[0]?.detail).not.toMatch(/logo/);
+    expect(r.findings.filter((f) => f.rule === "D.R3")).toEqual([]);
+  });
 });
