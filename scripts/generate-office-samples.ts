@@ -7,6 +7,7 @@
  *
  *   npx tsx scripts/generate-office-samples.ts
  */
+
 import { spawnSync } from "node:child_process";
 import {
   mkdirSync,
@@ -20,6 +21,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { ensureDebianPackages } from "./apt.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SOURCE = path.join(ROOT, "samples/generated");
@@ -62,14 +64,10 @@ interface SourceEntry {
 }
 
 function requireSoffice(): void {
-  const probe = spawnSync("soffice", ["--version"], { encoding: "utf8" });
-  if (probe.error || probe.status !== 0) {
-    process.stderr.write(
-      "LibreOffice (soffice) is needed to convert the samples. Install it with:\n" +
-        "  apt-get install -y libreoffice-writer-nogui fonts-noto-cjk\n",
-    );
-    process.exit(1);
-  }
+  ensureDebianPackages(["libreoffice-writer-nogui", "fonts-noto-cjk"], () => {
+    const probe = spawnSync("soffice", ["--version"], { encoding: "utf8" });
+    return !probe.error && probe.status === 0;
+  });
 }
 
 /** One soffice run per format converts every selected file; a private profile lets runs go in parallel. */

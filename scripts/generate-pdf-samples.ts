@@ -61,6 +61,7 @@ import {
   renderPrintHtml,
   renderT3Only,
 } from "../src/samples/render-print.js";
+import { ensureDebianPackages } from "./apt.js";
 
 const OUT = fileURLToPath(new URL("../samples/pdf/", import.meta.url));
 const APT =
@@ -87,17 +88,15 @@ const TOOLS: Tool[] = [
   { cmd: "gs", args: ["--version"], pkg: "ghostscript" },
 ];
 
-/** Every tool present, and the CJK fonts installed; otherwise say what to install and stop. */
-function checkTools(): void {
+/** Every tool present and the CJK fonts installed, installing them (as root) when they are not. */
+function toolsPresent(): boolean {
   const missing = TOOLS.filter((t) => spawnSync(t.cmd, t.args, { stdio: "ignore" }).error !== undefined);
   const fonts = spawnSync("fc-list", [":family=Noto Serif CJK SC"], { encoding: "utf8" });
-  const noFonts = fonts.error !== undefined || fonts.stdout.trim() === "";
-  if (missing.length === 0 && !noFonts) return;
-  const what = [
-    ...new Set([...missing.map((t) => `${t.cmd} (${t.pkg})`), ...(noFonts ? ["fonts-noto-cjk"] : [])]),
-  ];
-  console.error(`missing: ${what.join(", ")}\ninstall with:\n  ${APT}`);
-  process.exit(1);
+  return missing.length === 0 && fonts.error === undefined && fonts.stdout.trim() !== "";
+}
+
+function checkTools(): void {
+  ensureDebianPackages(APT.replace("apt-get install -y ", "").split(" "), toolsPresent);
 }
 
 interface RunResult {
