@@ -283,6 +283,9 @@ function documentRules(input: ValidationInput): Finding[] {
       );
     }
   }
+  // D.R4 — published by the Art. 49 deadline.
+  const late = deadlineFinding(meta);
+  if (late) out.push(late);
   // D.R7 — year, statistical period and publication date agree.
   if (year !== null) {
     const periodYear = meta.period ? Number(meta.period.slice(0, 4)) : null;
@@ -326,6 +329,35 @@ function documentRules(input: ValidationInput): Finding[] {
   }
   out.push(...narrativeRules(input));
   return out;
+}
+
+/**
+ * Organ level from its name, for the Art. 49 deadline (spec §1.2): a people's government (or a
+ * region's administrative committee) publishes by 31 March, a government department by 31 January.
+ * Townships are not named in Art. 49, and a name that says neither gives no deadline at all.
+ */
+export function organLevel(organ: string | null): "government" | "department" | null {
+  if (!organ) return null;
+  const name = organ.replace(/\s+/g, "");
+  if (/[乡镇]人民政府$|街道办事处$/.test(name)) return null;
+  if (/人民政府$|管理委员会$|管委会$|(?:实验|新|开发|示范)区$/.test(name)) return "government";
+  if (/(?:局|委员会|委|厅|办公室|办|中心|院|署|所|站|队)$/.test(name)) return "department";
+  return null;
+}
+
+function deadlineFinding(meta: ReportMeta): Finding | null {
+  const level = organLevel(meta.organ);
+  if (!level || meta.year === null || !meta.published_at) return null; // unknown: uncertain, not late
+  const deadline = `${meta.year + 1}-${level === "government" ? "03-31" : "01-31"}`;
+  if (meta.published_at.slice(0, 10) <= deadline) return null;
+  return finding({
+    rule: "D.R4",
+    severity: "warning",
+    origin: "source",
+    expected: `≤ ${deadline}`,
+    actual: meta.published_at,
+    message: `${meta.organ}（按名称判断为${level === "government" ? "人民政府，应于3月31日前" : "政府部门，应于1月31日前"}公布）的${meta.year}年度报告于${meta.published_at}发布，晚于${deadline}`,
+  });
 }
 
 /** D.R1 — figures the overview states about applications agree with table 3. */
