@@ -160,3 +160,18 @@ describe("lines and page quality", () => {
     expect(pageQuality(page({ items: english }), 0)).toBeNull();
   });
 });
+
+describe("a row of numbers printed as one text run across cells", () => {
+  it("is cut at its spaces and each number dropped into its own column", () => {
+    const segments: Segment[] = [
+      seg("h", 0, 0, 400),
+      seg("h", 20, 0, 400),
+      ...[0, 100, 200, 300, 400].map((x) => seg("v", x, 0, 20)),
+    ];
+    const [lattice] = findLattices(segments);
+    // "12 3 0 15" set in one run from x=140 to x=395 (9 glyphs of equal advance)
+    const run: TextItem = { text: "12 3 0 15", box: [40, 5, 400 - 5, 15], size: 10, vertical: false };
+    const { grid } = latticeGrid(lattice!, [run], 1, 1);
+    expect(grid.cells.sort((a, b) => a.col - b.col).map((c) => c.text)).toEqual(["12", "3", "0", "15"]);
+  });
+});

@@ -153,6 +153,34 @@ export function insideBox(b: Box, x: number, y: number): boolean {
   return x >= b[0] - TOL && x <= b[2] + TOL && y >= b[1] - TOL && y <= b[3] + TOL;
 }
 
+/**
+ * Some producers emit a whole row of numbers as one text run (`0 0 0 0 0 0 0`) across several
+ * cells. Such an item is cut at its spaces and each piece placed by its share of the run's width
+ * (glyphs of one run have near-equal advance), so every number lands in its own column.
+ */
+export function splitAcrossColumns(it: TextItem, xs: number[]): TextItem[] {
+  const inside = xs.filter((x) => x > it.box[0] + TOL && x < it.box[2] - TOL);
+  if (inside.length === 0 || it.vertical || !/\S\s+\S/.test(it.text)) return [it];
+  const chars = [...it.text];
+  const unit = (it.box[2] - it.box[0]) / chars.length;
+  const pieces: TextItem[] = [];
+  let start = -1;
+  chars.forEach((ch, i) => {
+    const space = /\s/.test(ch);
+    if (!space && start < 0) start = i;
+    if ((space || i === chars.length - 1) && start >= 0) {
+      const end = space ? i : i + 1;
+      pieces.push({
+        ...it,
+        text: chars.slice(start, end).join(""),
+        box: [it.box[0] + start * unit, it.box[1], it.box[0] + end * unit, it.box[3]],
+      });
+      start = -1;
+    }
+  });
+  return pieces;
+}
+
 /** Text of a cell's items in reading order: lines top to bottom, joined by spaces. */
 export function itemsText(items: TextItem[]): string {
   return groupLines(items).map(lineText).join(" ").trim();
@@ -179,9 +207,12 @@ export function latticeGrid(
     const r = slotOf(lattice.ys, y);
     const c = slotOf(lattice.xs, x);
     if (r < 0 || c < 0) continue;
-    const key = cellAt.get(`${r},${c}`)!;
-    byCell.set(key, [...(byCell.get(key) ?? []), it]);
     taken.add(it);
+    for (const piece of splitAcrossColumns(it, lattice.xs)) {
+      const pc = slotOf(lattice.xs, centre(piece.box)[0]);
+      const key = cellAt.get(`${r},${pc < 0 ? c : pc}`)!;
+      byCell.set(key, [...(byCell.get(key) ?? []), piece]);
+    }
   }
   const cells: GridCell[] = lattice.cells.map((c) => {
     const box: Box = round1([
