@@ -72,7 +72,9 @@ export function mapT2(rows: RowView[], template: "v2019" | "v2021"): TableResult
         blocks.flatMap((b) => b.rows),
       );
     if (!match) {
-      if (view.labels.length > 0 && !/^信息内容/.test(normalizeLabel(view.labels.join("")))) {
+      // Captions and headers carry colspan padding (empty cells), not values: not extra rows.
+      const padding = view.values.every((v) => v.text.trim() === "");
+      if (!padding && view.labels.length > 0 && !/^信息内容/.test(normalizeLabel(view.labels.join("")))) {
         extraRows.push({
           table: "t2",
           label: view.labels.join(" "),

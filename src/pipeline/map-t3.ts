@@ -3,6 +3,8 @@
  * placed by print order between labelled neighbours, glued digits solved across the whole table
  * under its own equations (row sums, item sums, 一+二 = 三(七)+四).
  */
+
+import { normalizeLabel } from "../model/normalize.js";
 import type { Cell, ExtraRow, Finding } from "../model/report.js";
 import {
   type RowDef,
@@ -46,6 +48,12 @@ function isDataRow(view: RowView, def: RowDef | null): boolean {
   return tokens.length >= 2 || digitCount(tokens) >= 7;
 }
 
+/** A label that is only a group heading (`（三）不予公开`) or says 小计: a subtotal row, not a template row. */
+function isGroupSubtotal(view: RowView): boolean {
+  const last = normalizeLabel(view.labels[view.labels.length - 1] ?? "");
+  return /^\((?:三|四|五)\)(?:不予公开|无法提供|不予处理)(?:小计|合计)?$/.test(last) || /小计$/.test(last);
+}
+
 function label(view: RowView): string {
   return view.labels.join(" ");
 }
@@ -57,6 +65,19 @@ export function mapT3(rows: RowView[], preferSplit: boolean): T3Result {
   for (const view of rows) {
     const m = matchRowLabel(view.labels, T3_ALL_ROWS);
     const def = m?.row ?? null;
+    if (!def && isGroupSubtotal(view) && view.values.length > 0) {
+      // Some publishers add a subtotal row per group; the template has none. Keep it, say so.
+      extraRows.push(extraRow(view));
+      findings.push(
+        finding({
+          rule: X.EXTRA_ROW,
+          severity: "info",
+          origin: "extraction",
+          message: `表三中“${label(view)}”是分组小计行，模板中没有这一行，已作为额外行保留`,
+        }),
+      );
+      continue;
+    }
     if (isDataRow(view, def)) entries.push({ view, def });
   }
   const found = entries.length > 0;

@@ -44,3 +44,19 @@ describe("text styles", () => {
     expect(score(r, truth).wrong).toEqual([]);
   });
 });
+
+describe("group subtotal rows", () => {
+  it("a subtotal row per group (not in the template) is kept as an extra row, and the report stays exact", async () => {
+    const withSub = seed
+      .replace("(三)不予公开 | 1.属于国家秘密", "(三)不予公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n1.属于国家秘密")
+      .replace("(四)无法提供 | 1.本机关", "(四)无法提供小计 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n1.本机关");
+    const r = await extractReport({ bytes: new TextEncoder().encode(withSub), locator: "x.txt" });
+    expect(score(r, truth).wrong).toEqual([]);
+    expect(r.status).toBe("ok");
+    expect(r.extra_rows.map((x) => x.label)).toEqual(["(三)不予公开", "(四)无法提供小计"]);
+    expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([
+      ["X.EXTRA_ROW", "info"],
+      ["X.EXTRA_ROW", "info"],
+    ]);
+  });
+});
