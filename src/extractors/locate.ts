@@ -78,8 +78,25 @@ function valueCount(run: string): number {
   return Math.max(tokens.length, tokens.length === 1 ? digits : tokens.length);
 }
 
+const HEADER_AFTER_CAPTION = new RegExp(fuzzySource("信息内容"));
+
+/**
+ * The first `第二十条第（X）项` that heads the table: prose may cite the article before the table
+ * (`按照条例第二十条第（一）项…`), but only the table's caption is followed by its header `信息内容`.
+ */
+function tableCaption(text: string): Span | null {
+  let first: Span | null = null;
+  for (let from = 0; ; ) {
+    const m = firstMatch(text, [T2_CAPTION], from);
+    if (!m) return first;
+    first ??= m;
+    if (HEADER_AFTER_CAPTION.test(text.slice(m.end, m.end + 60))) return m;
+    from = m.end;
+  }
+}
+
 export function locateTables(text: string): TableRegions {
-  const t2Caption = firstMatch(text, [T2_CAPTION], 0);
+  const t2Caption = tableCaption(text);
   const t3Anchor = firstMatch(text, T3_ANCHORS, t2Caption?.start ?? 0) ?? firstMatch(text, T3_ANCHORS, 0);
 
   let t3: Span | null = null;

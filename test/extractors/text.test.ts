@@ -60,3 +60,16 @@ describe("group subtotal rows", () => {
     ]);
   });
 });
+
+describe("table location", () => {
+  it("prose citing 第二十条第（一）项 before the table does not open table 二", async () => {
+    const cited = seed.replace(
+      "(一)加强组织领导",
+      "按照《条例》第二十条第(一)项的规定，本年度制发行政规范性文件99件。(一)加强组织领导",
+    );
+    const r = await extractReport({ bytes: new TextEncoder().encode(cited), locator: "x.txt" });
+    expect(r.cells["t2.normative_documents.issued"]?.value).toBe(11);
+    expect(score(r, truth).wrong).toEqual([]);
+    expect(r.sections.s1_overview?.text).toMatch(/制发行政规范性文件99件/);
+  });
+});
