@@ -100,7 +100,9 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
     warnings: [],
   };
   const declared = declaredCharsetMismatch(input, decoded.charset, decoded.evidence);
-  if (declared) layout.warnings.push(declared);
+  // A wrong declaration that the fallback decoded cleanly is how many sites are, not a problem with
+  // the document: it is recorded as charset evidence, and only lossy decoding is a warning.
+  if (declared) layout.charsetEvidence = `${decoded.evidence}; ${declared}`;
   if (decoded.evidence.startsWith("lossy")) {
     layout.warnings.push(`charset: ${decoded.evidence}; text may contain replacement characters`);
   }
