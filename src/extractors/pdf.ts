@@ -152,8 +152,9 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
     const warnings: string[] = [];
     let lastTablePage = 0;
     let pagesRead = 0;
+    // Which tables the grids so far hold; recomputed only when a page adds grids, not per page.
+    let found = new Set<TableId>();
     for (let p = 1; p <= doc.numPages; p++) {
-      const found = tablesIn(grids);
       if (found.size === 3 && p > lastTablePage + TAIL_PAGES) {
         warnings.push(
           `第${p}页及以后（共${doc.numPages}页）在报告表格之后，未读取 (pages after the tables skipped)`,
@@ -195,6 +196,7 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
         lastTablePage = p;
       }
       grids.push(...pageGrids);
+      if (pageGrids.length > 0) found = tablesIn(grids);
       if (narrative.length > 0) geo.push(null); // the blank line between pages
       narrative.push(pageNarrative(p, toLines(remaining), tableTops, geometry.height, geo));
       const mark = pageQuality(geometry, pageGrids.length);
