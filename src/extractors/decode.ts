@@ -84,3 +84,18 @@ export function decodeBytes(bytes: Uint8Array, opts: { contentType?: string; htm
     evidence: "lossy-gb18030 (bytes invalid in every candidate charset)",
   };
 }
+
+/**
+ * Share of characters that no text document contains — C0 controls (bar tab/CR/LF/FF) and U+FFFD —
+ * over the first 64 K: binary posing as text, or bytes no candidate charset could decode.
+ */
+export function junkRatio(text: string): number {
+  if (text.length === 0) return 0;
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || c === 0xfffd) bad++;
+  }
+  return bad / sample.length;
+}

@@ -7,7 +7,8 @@
  */
 import * as cheerio from "cheerio";
 import type { CellLocation, Grid, GridCell } from "../model/grid.js";
-import { charsetFromContentType, charsetFromMeta, decodeBytes } from "./decode.js";
+import { TABLE_SECTIONS } from "../model/template.js";
+import { charsetFromContentType, charsetFromMeta, decodeBytes, junkRatio } from "./decode.js";
 import { type ExtractedLayout, type ExtractInput, type OcrMark, UnreadableInputError } from "./types.js";
 
 /** domhandler's node types, reached through cheerio's own signature so we need no extra dependency. */
@@ -140,16 +141,13 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
   return layout;
 }
 
-/** Section headings of the statistical tables, as the narrative keeps them. */
-const TABLE_HEADINGS = /主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议[、和及]?\s*行政诉讼/;
-
 /**
  * Report pages whose tables were pasted in as pictures: table headings in the text, no data table,
  * and images on the page. Marked for the OCR path (issue 4) with the image addresses, instead of
  * failing as "no tables".
  */
 function picturedTables($: cheerio.CheerioAPI, narrative: string, dataTables: number): OcrMark | null {
-  if (dataTables > 0 || !TABLE_HEADINGS.test(narrative)) return null;
+  if (dataTables > 0 || !TABLE_SECTIONS.some((t) => t.heading.test(narrative))) return null;
   const sources = $("img[src]")
     .map((_, el) => $(el).attr("src") ?? "")
     .get()
@@ -173,18 +171,6 @@ function declaredCharsetMismatch(input: ExtractInput, used: string, evidence: st
   const [charset, where] = header && header !== used ? [header, "HTTP header"] : [meta, "<meta>"];
   if (!charset || charset === used) return null;
   return `charset: ${where} declares ${charset} but the bytes are not valid ${charset}; decoded as ${used}`;
-}
-
-/** Share of characters that no text document contains: C0 controls (bar tab/CR/LF/FF) and U+FFFD. */
-function junkRatio(text: string): number {
-  if (text.length === 0) return 0;
-  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
-  let bad = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || c === 0xfffd) bad++;
-  }
-  return bad / sample.length;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  */
 import { type Grid, gridFromRows } from "../model/grid.js";
 import type { TableId } from "../model/template.js";
-import { decodeBytes } from "./decode.js";
+import { decodeBytes, junkRatio } from "./decode.js";
 import { locateTables } from "./locate.js";
 import { regionRows } from "./text-rows.js";
 import { type ExtractedLayout, type ExtractInput, UnreadableInputError } from "./types.js";
@@ -13,15 +13,6 @@ function lineNumberAt(text: string, offset: number): number {
   let n = 1;
   for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) n++;
   return n;
-}
-
-/** Share of characters that are control or replacement characters: binary posing as text. */
-export function garbageRatio(text: string): number {
-  if (text.length === 0) return 0;
-  const sample = text.slice(0, 20000);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we count
-  const bad = sample.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0;
-  return bad / sample.length;
 }
 
 /**
@@ -56,7 +47,7 @@ export function extractText(input: ExtractInput): ExtractedLayout {
   if (input.bytes.length === 0) throw new UnreadableInputError("空文件 (empty file)", "empty");
   const decoded = decodeBytes(input.bytes, input.contentType ? { contentType: input.contentType } : {});
   const text = decoded.text.replace(/\r\n?/g, "\n");
-  if (garbageRatio(text) > 0.05) {
+  if (junkRatio(text) > 0.05) {
     throw new UnreadableInputError(
       "不是文本文件：内容含大量控制字符或无法解码的字节 (binary content)",
       "binary",

@@ -327,3 +327,24 @@ export const SECTIONS = [
   { key: "s6_other", heading: "六、其他需要报告的事项", pattern: /其他需要报告/ },
 ] as const;
 export type SectionKey = (typeof SECTIONS)[number]["key"];
+
+/**
+ * The section headings that stand above the three tables, each with words only its table's own text
+ * contains: a heading present without its table's words means the table was not printed as text
+ * (a picture, a scan). Used by the HTML and PDF backends to mark pages for OCR.
+ */
+export const TABLE_SECTIONS: { table: TableId; title: string; heading: RegExp; words: RegExp }[] = [
+  { table: "t2", title: "主动公开政府信息情况", heading: /主动公开政府信息情况/, words: /第二十条|信息内容/ },
+  {
+    table: "t3",
+    title: "收到和处理政府信息公开申请情况",
+    heading: /收到和处理政府信息公开申请情况/,
+    words: /勾稽|本年新收|予以公开|申请人情况/,
+  },
+  {
+    table: "t4",
+    title: "政府信息公开行政复议、行政诉讼情况",
+    heading: /行政复议[、和及]?\s*行政诉讼/,
+    words: /结果维持|未经复议|复议后起诉|尚未审结/,
+  },
+];

@@ -4,18 +4,13 @@
  * carries a table heading as text but the table as a picture has an image table. Each becomes an
  * OCR mark with its reason, never silently empty tables.
  */
+import { TABLE_SECTIONS } from "../../model/template.js";
 import type { OcrMark } from "../types.js";
 import { area, type PageGeometry } from "./geometry.js";
 
 /** Characters a Chinese report's text layer should not be made of. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what garbled text layers contain
 const SUSPICIOUS = /[\u0000-\u0008\u000e-\u001f\u0080-\u024f\u0370-\u03ff\u0400-\u04ff\ue000-\uf8ff\ufffd]/gu;
-/** Section headings of the three tables, each with words its table's own text would contain. */
-const TABLE_SECTIONS: [RegExp, RegExp][] = [
-  [/主动公开政府信息情况/, /第二十条|信息内容/],
-  [/收到和处理政府信息公开申请情况/, /勾稽|本年新收|予以公开|申请人情况/],
-  [/行政复议[、和及]?行政诉讼/, /结果维持|未经复议|复议后起诉|尚未审结/],
-];
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
 
 export function pageQuality(g: PageGeometry, tablesOnPage: number): OcrMark | null {
@@ -47,12 +42,12 @@ export function pageQuality(g: PageGeometry, tablesOnPage: number): OcrMark | nu
   const largestImage = Math.max(0, ...g.images.map((b) => area(b) / pageArea));
   if (largestImage > 0.12) {
     // A table heading printed as text whose table's own words are nowhere on the page: the table is the picture.
-    const pictured = TABLE_SECTIONS.find(([heading, words]) => heading.test(chars) && !words.test(chars));
+    const pictured = TABLE_SECTIONS.find((t) => t.heading.test(chars) && !t.words.test(chars));
     if (pictured && (tablesOnPage === 0 || largestImage > 0.2)) {
       return {
         page: g.page,
         reason: "image-table",
-        detail: `“${pictured[0].source.replace(/\\/g, "")}”的标题是文字，但表格本身是图片`,
+        detail: `“${pictured.title}”的标题是文字，但表格本身是图片`,
       };
     }
   }
