@@ -43,6 +43,18 @@ export interface ExtractInput {
   /** HTTP Content-Type header or known media type, when any (carries the charset for HTML). */
   contentType?: string;
   locator: string;
+  /** What the caller knows from outside the document (the crawl catalogue, the list page). */
+  hints?: ExtractHints;
+}
+
+/** Facts from outside the document; the document's own statements win where it makes them. */
+export interface ExtractHints {
+  /** The agency the document was published by (used when the report names none). */
+  organ?: string;
+  /** The agency's level, for the Art. 49 deadline (instead of guessing it from the name). */
+  organLevel?: "department" | "government";
+  /** Publication date shown beside the link or sent as Last-Modified (ISO day), when the document states none. */
+  publishedAt?: string;
 }
 
 /** Raised for input the backend cannot read at all; the pipeline records it as a failed document. */

@@ -3,6 +3,7 @@
  * pure (bytes in, Report out), so a worker holds no state beyond loaded modules.
  */
 import { parentPort } from "node:worker_threads";
+import type { ExtractHints } from "../extractors/types.js";
 import { extractReport } from "./extract.js";
 
 export interface JobMessage {
@@ -10,6 +11,7 @@ export interface JobMessage {
   bytes: Uint8Array;
   locator: string;
   contentType?: string;
+  hints?: ExtractHints;
 }
 
 parentPort?.on("message", async (job: JobMessage) => {
@@ -18,6 +20,7 @@ parentPort?.on("message", async (job: JobMessage) => {
       bytes: job.bytes,
       locator: job.locator,
       ...(job.contentType ? { contentType: job.contentType } : {}),
+      ...(job.hints ? { hints: job.hints } : {}),
     });
     parentPort?.postMessage({ id: job.id, report });
   } catch (err) {

@@ -121,9 +121,9 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
   const mapped = mapTables(layout.grids, textMeta.year);
   const meta: ReportMeta = {
     title: textMeta.title,
-    organ: textMeta.organ,
+    organ: textMeta.organ ?? input.hints?.organ ?? null,
     year: textMeta.year,
-    published_at: textMeta.publishedAt,
+    published_at: textMeta.publishedAt ?? input.hints?.publishedAt ?? null,
     period: textMeta.period,
     template: null,
     templates: mapped.templates,
@@ -172,6 +172,7 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
     t3RowsPrinted: mapped.t3RowsPrinted,
     sectionsPresent: Object.keys(sections),
     narrative: { s1: sections.s1_overview?.text ?? preamble },
+    ...(input.hints?.organLevel ? { organLevel: input.hints.organLevel } : {}),
   });
   // Tables or rows on pages that still need OCR are unread, not missing from the source.
   const checked =

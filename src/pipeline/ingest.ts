@@ -100,27 +100,45 @@ function withoutReport(
   };
 }
 
-/** Extracts and stores one document; never throws for bad input. */
-export async function ingestBytes(
+/** An extraction waiting to be stored (see `extractForStore` / `storeExtraction`). */
+export type PendingExtraction =
+  | { kind: "known" }
+  | { kind: "report"; report: Report; startedAt: string }
+  | { kind: "fault"; error: string; startedAt: string };
+
+/**
+ * The slow, asynchronous half of an ingest: skips bytes already extracted by this extractor
+ * version, otherwise extracts. Nothing is written, so a caller can store the result together
+ * with its own state in one transaction (the crawler does).
+ */
+export async function extractForStore(
+  store: Store,
+  input: ExtractInput,
+  extract: Extractor = extractReport,
+): Promise<PendingExtraction> {
+  const sha256 = createHash("sha256").update(input.bytes).digest("hex");
+  if (store.hasRun(sha256, EXTRACTOR.name, EXTRACTOR.version)) return { kind: "known" };
+  const startedAt = new Date().toISOString();
+  try {
+    return { kind: "report", report: await extract(input), startedAt };
+  } catch (err) {
+    // A fault of the extraction machinery (a crashed or timed-out worker): keep the bytes and say why.
+    return { kind: "fault", error: (err as Error).message, startedAt };
+  }
+}
+
+/** The synchronous half: stores the bytes and the extraction's outcome (one transaction, or a savepoint of the caller's). */
+export function storeExtraction(
   store: Store,
   bytes: Uint8Array,
   locator: string,
-  contentType?: string,
-  extract: Extractor = extractReport,
-): Promise<IngestItem> {
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-  if (store.hasRun(sha256, EXTRACTOR.name, EXTRACTOR.version)) {
-    // Stored already: this only records the (possibly new) locator.
-    return withoutReport(store, bytes, locator, "skipped", null);
-  }
-  const startedAt = new Date().toISOString();
-  let report: Report;
-  try {
-    report = await extract({ bytes, locator, ...(contentType ? { contentType } : {}) });
-  } catch (err) {
-    // A fault of the extraction machinery (a crashed or timed-out worker): keep the bytes and say why.
-    return withoutReport(store, bytes, locator, "failed", (err as Error).message, startedAt);
-  }
+  pending: PendingExtraction,
+): IngestItem {
+  // Stored already: this only records the (possibly new) locator.
+  if (pending.kind === "known") return withoutReport(store, bytes, locator, "skipped", null);
+  if (pending.kind === "fault")
+    return withoutReport(store, bytes, locator, "failed", pending.error, pending.startedAt);
+  const { report, startedAt } = pending;
   const failed = report.status === "failed";
   const saved = store.saveExtraction({
     bytes,
@@ -137,6 +155,22 @@ export async function ingestBytes(
     startedAt,
   });
   return summarise(report, saved.reportId, saved.skipped);
+}
+
+/** Extracts and stores one document; never throws for bad input. */
+export async function ingestBytes(
+  store: Store,
+  bytes: Uint8Array,
+  locator: string,
+  contentType?: string,
+  extract: Extractor = extractReport,
+): Promise<IngestItem> {
+  const pending = await extractForStore(
+    store,
+    { bytes, locator, ...(contentType ? { contentType } : {}) },
+    extract,
+  );
+  return storeExtraction(store, bytes, locator, pending);
 }
 
 /** One document to ingest; `load` is called when its turn comes, so a large batch is not held in memory. */

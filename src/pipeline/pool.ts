@@ -110,6 +110,7 @@ export class ExtractionPool {
         bytes: input.bytes,
         locator: input.locator,
         ...(input.contentType ? { contentType: input.contentType } : {}),
+        ...(input.hints ? { hints: input.hints } : {}),
       });
     });
   }

@@ -22,6 +22,8 @@ export interface ValidationInput {
   t3RowsPrinted: number;
   sectionsPresent: string[];
   narrative: { s1: string };
+  /** The organ's level from a catalogue; without it the level is read from the organ's name. */
+  organLevel?: "department" | "government";
 }
 
 const COL_LABEL = Object.fromEntries(T3_COLUMNS.map((c) => [c.key, c.label]));
@@ -284,7 +286,7 @@ function documentRules(input: ValidationInput): Finding[] {
     }
   }
   // D.R4 — published by the Art. 49 deadline.
-  const late = deadlineFinding(meta);
+  const late = deadlineFinding(meta, input.organLevel);
   if (late) out.push(late);
   // D.R7 — year, statistical period and publication date agree.
   if (year !== null) {
@@ -345,8 +347,8 @@ export function organLevel(organ: string | null): "government" | "department" | 
   return null;
 }
 
-function deadlineFinding(meta: ReportMeta): Finding | null {
-  const level = organLevel(meta.organ);
+function deadlineFinding(meta: ReportMeta, known?: "government" | "department"): Finding | null {
+  const level = known ?? organLevel(meta.organ);
   if (!level || meta.year === null || !meta.published_at) return null; // unknown: uncertain, not late
   const deadline = `${meta.year + 1}-${level === "government" ? "03-31" : "01-31"}`;
   if (meta.published_at.slice(0, 10) <= deadline) return null;
@@ -356,7 +358,7 @@ function deadlineFinding(meta: ReportMeta): Finding | null {
     origin: "source",
     expected: `≤ ${deadline}`,
     actual: meta.published_at,
-    message: `${meta.organ}（按名称判断为${level === "government" ? "人民政府，应于3月31日前" : "政府部门，应于1月31日前"}公布）的${meta.year}年度报告于${meta.published_at}发布，晚于${deadline}`,
+    message: `${meta.organ}（${known ? "按机构目录为" : "按名称判断为"}${level === "government" ? "人民政府，应于3月31日前" : "政府部门，应于1月31日前"}公布）的${meta.year}年度报告于${meta.published_at}发布，晚于${deadline}`,
   });
 }
 

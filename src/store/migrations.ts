@@ -169,7 +169,6 @@ CREATE TRIGGER sections_au AFTER UPDATE ON sections BEGIN
 END;
 `;
 
-/** Ordered by version, strictly increasing. Append only. */
 /** Format evidence on runs; pages needing OCR on reports (PDF backend). */
 const V2_SQL = `
 ALTER TABLE extraction_runs ADD COLUMN format_evidence TEXT;
@@ -268,6 +267,102 @@ JOIN blobs b ON b.sha256 = r.sha256
 WHERE r.is_current = 1;
 `;
 
+/**
+ * The crawl (issue 5): the agency catalogue, per-host politeness state, the frontier (every URL
+ * with its state and lease), every HTTP exchange, and links to copies outside the crawl's scope.
+ * Times that the scheduler compares (`not_before`, `lease_until`, `next_at`) are epoch ms.
+ */
+const V4_SQL = `
+CREATE TABLE crawl_agencies (
+  id          INTEGER PRIMARY KEY,
+  site_code   TEXT,
+  name        TEXT NOT NULL,
+  region      TEXT,
+  level       TEXT CHECK (level IN ('department', 'government') OR level IS NULL),
+  entry_url   TEXT NOT NULL,
+  host        TEXT NOT NULL,
+  added_at    TEXT NOT NULL,
+  UNIQUE (name, entry_url)
+);
+CREATE UNIQUE INDEX crawl_agencies_site_code ON crawl_agencies(site_code) WHERE site_code IS NOT NULL;
+
+CREATE TABLE crawl_hosts (
+  host              TEXT PRIMARY KEY,
+  state             TEXT NOT NULL DEFAULT 'ok' CHECK (state IN ('ok', 'dead', 'challenge')),
+  robots_kind       TEXT,
+  robots_text       TEXT,
+  robots_fetched_at TEXT,
+  crawl_delay_ms    INTEGER,
+  next_at           INTEGER NOT NULL DEFAULT 0,
+  has_work          INTEGER NOT NULL DEFAULT 1,
+  failures          INTEGER NOT NULL DEFAULT 0,
+  requests          INTEGER NOT NULL DEFAULT 0,
+  notes             TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX crawl_hosts_ready ON crawl_hosts(state, has_work, next_at);
+
+CREATE TABLE crawl_frontier (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL,
+  dedupe_key    TEXT NOT NULL UNIQUE,
+  url           TEXT NOT NULL,
+  host          TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  state         TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'leased', 'done', 'failed', 'blocked')),
+  priority      INTEGER NOT NULL DEFAULT 5,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  max_attempts  INTEGER NOT NULL DEFAULT 3,
+  not_before    INTEGER NOT NULL DEFAULT 0,
+  lease_owner   TEXT,
+  lease_until   INTEGER,
+  depth         INTEGER NOT NULL DEFAULT 0,
+  parent_id     INTEGER REFERENCES crawl_frontier(id),
+  agency_id     INTEGER REFERENCES crawl_agencies(id),
+  data          TEXT NOT NULL DEFAULT '{}',
+  outcome       TEXT,
+  http_status   INTEGER,
+  sha256        TEXT,
+  content_type  TEXT,
+  etag          TEXT,
+  last_modified TEXT,
+  fetched_at    TEXT,
+  report_id     INTEGER REFERENCES reports(id),
+  error         TEXT,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX crawl_frontier_host_ready ON crawl_frontier(host, state, priority, id);
+CREATE INDEX crawl_frontier_agency ON crawl_frontier(agency_id, role, state);
+CREATE INDEX crawl_frontier_sha ON crawl_frontier(sha256);
+
+CREATE TABLE crawl_fetches (
+  id            INTEGER PRIMARY KEY,
+  frontier_id   INTEGER NOT NULL REFERENCES crawl_frontier(id),
+  url           TEXT NOT NULL,
+  method        TEXT NOT NULL,
+  status        INTEGER,
+  headers       TEXT,
+  sha256        TEXT,
+  size          INTEGER,
+  started_at    TEXT NOT NULL,
+  fetched_at    TEXT NOT NULL,
+  error         TEXT
+);
+CREATE INDEX crawl_fetches_frontier ON crawl_fetches(frontier_id);
+
+CREATE TABLE crawl_offsite (
+  id          INTEGER PRIMARY KEY,
+  url         TEXT NOT NULL,
+  text        TEXT,
+  found_on    TEXT NOT NULL,
+  agency_id   INTEGER REFERENCES crawl_agencies(id),
+  reason      TEXT NOT NULL,
+  UNIQUE (url, agency_id)
+);
+`;
+
+/** Ordered by version, strictly increasing. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1_SQL },
   { version: 2, name: "format evidence and OCR page marks", sql: V2_SQL },
@@ -276,6 +371,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "views for Datasette (t3_wide, findings_view, reports_view); reports by sha256",
     sql: V3_SQL,
   },
+  { version: 4, name: "crawl: agencies, hosts, frontier, fetches, off-site copies", sql: V4_SQL },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

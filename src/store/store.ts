@@ -475,6 +475,49 @@ export class Store {
    * Throws StoreError on a read-only store, on `report: null` with a status other than `failed`,
    * and when the report's sha256 or extractor do not match the input.
    */
+  /**
+   * The read-write connection, for modules that keep their own tables in this database (the crawl
+   * frontier) so that their state and the documents they store commit together.
+   */
+  get connection(): Database.Database {
+    if (!this.writes) throw new StoreError("store is open read-only");
+    return this.db;
+  }
+
+  /**
+   * Keeps bytes that are not a report (a crawled list page, robots.txt) in the content-addressed
+   * store with where they were seen; returns their sha256.
+   */
+  putBlob(bytes: Uint8Array, mediaType: string, locator: string): string {
+    const w = this.writes;
+    if (!w) throw new StoreError("store is open read-only");
+    const sha = sha256Hex(bytes);
+    const at = this.clock().toISOString();
+    w.insertBlob.run(
+      sha,
+      bytes.byteLength,
+      mediaType,
+      at,
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
+    w.upsertSource.run(sha, locator, at, at);
+    return sha;
+  }
+
+  /** Stored bytes by sha256, or null. */
+  blob(sha256: string): Buffer | null {
+    const row = this.db
+      .prepare<[string], { bytes: Buffer }>("SELECT bytes FROM blobs WHERE sha256 = ?")
+      .get(sha256);
+    return row?.bytes ?? null;
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction; saves inside it become savepoints of that transaction. */
+  atomically<T>(fn: () => T): T {
+    if (!this.writes) throw new StoreError("store is open read-only");
+    return this.db.transaction(fn).immediate();
+  }
+
   saveExtraction(input: SaveInput): SaveResult {
     if (!this.writes)
       throw new StoreError("store is open read-only; saveExtraction needs a read-write store");

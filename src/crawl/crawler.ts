@@ -1,0 +1,757 @@
+/**
+ * `nianbao crawl`: seeds → frontier → polite fetches → discovery → ingest, resumable after a
+ * crash at any moment. Each task's effects (bytes stored, report extracted and saved, links
+ * enqueued, task completed) commit in one transaction; a task whose process died before that
+ * commit is simply leased again on restart, and a completed task is never fetched again.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { decodeBytes } from "../extractors/decode.js";
+import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
+import { type Extractor, extractForStore, storeExtraction } from "../pipeline/ingest.js";
+import { organLevel } from "../pipeline/validate.js";
+import type { Store } from "../store/store.js";
+import { type Agency, listAgencies, type Seed, upsertAgencies } from "./catalogue.js";
+import { discover, type FoundLink, type PageRole } from "./discover.js";
+import { FetchError, type FetchLimits, type FetchOptions, type FetchResponse, fetchOnce } from "./fetch.js";
+import { FETCH_KIND, type FetchTaskData, Frontier, fetchKey, type TaskOutcome } from "./frontier.js";
+import type { LeasedTask, TaskSpec } from "./queue.js";
+import { RobotsRules, robotsPolicy } from "./robots.js";
+import { canonicalUrl, hostOf, type Scope, scopeOf, siteOf, urlKind } from "./url.js";
+import type { ArchiveWriter } from "./warc.js";
+
+export interface CrawlOptions {
+  /** Product token; the contact (URL or e-mail) is appended so site operators can reach us. */
+  userAgent?: string;
+  contact?: string;
+  /** Requests in flight over all hosts. */
+  concurrency?: number;
+  /** Minimum gap between two requests to one host (ms); robots.txt Crawl-delay may raise it. */
+  minDelayMs?: number;
+  /** Upper bound for robots.txt Crawl-delay and Retry-After (ms). */
+  maxCrawlDelayMs?: number;
+  maxRetryAfterMs?: number;
+  /** Links followed from an entry page before giving up on a branch. */
+  maxDepth?: number;
+  /** URLs admitted to the frontier per host (a link trap ends here at worst). */
+  maxUrlsPerHost?: number;
+  /** Redirect hops (HTTP and shell pages) followed from one link. */
+  maxRedirects?: number;
+  /** Consecutive connection failures after which a host is parked as dead. */
+  deadAfter?: number;
+  /** Attempts per URL for retryable failures. */
+  maxAttempts?: number;
+  /** First retry delay (ms); doubles with each attempt. */
+  retryBaseMs?: number;
+  limits?: Partial<FetchLimits>;
+  connectTo?: FetchOptions["connectTo"];
+  /** Hosts outside `*.gov.cn` / `.政务` treated as government sites. */
+  allowHosts?: readonly string[];
+  /** How long a task may stay leased before another process may take it (ms). */
+  leaseMs?: number;
+  archive?: ArchiveWriter | null;
+  extract?: Extractor;
+  /** Stop after this many fetches (tests interrupt a crawl this way; the kill test uses SIGKILL). */
+  maxFetches?: number;
+  log?: (event: CrawlEvent) => void;
+  clock?: () => number;
+}
+
+export type CrawlEvent =
+  | { type: "fetch"; url: string; role: string; status: number | null; error?: string; ms: number }
+  | { type: "blocked"; url: string; why: string }
+  | { type: "report"; url: string; status: string; organ: string | null; year: number | null }
+  | { type: "host"; host: string; note: string };
+
+export interface CrawlSummary {
+  fetches: number;
+  reports: number;
+  frontier: Record<string, number>;
+  hosts: { dead: string[]; challenge: string[]; robotsBlocked: string[] };
+  stoppedEarly: boolean;
+}
+
+const VERSION_UA = `nianbao/${EXTRACTOR.version}`;
+
+const CHALLENGE_MARKERS =
+  /\$_ts|__jsl_clearance|document\.cookie\s*=|challenge-platform|cf-chl|jschallenge|_0x[0-9a-f]{4}|acw_sc__v2|安全验证|滑动验证|浏览器安全检查/i;
+
+/** HTTP 412/521 (or 403/503) script challenges (Ruishu, Jiasule, Cloudflare): recognised, never solved. */
+function isChallenge(status: number, body: Buffer): boolean {
+  if (![403, 412, 503, 521].includes(status)) return false;
+  const text = body.subarray(0, 64 * 1024).toString("latin1") + body.subarray(0, 64 * 1024).toString("utf8");
+  return /<script/i.test(text) && (status === 412 || status === 521 || CHALLENGE_MARKERS.test(text));
+}
+
+function retryAfterMs(value: string | undefined, now: number): number | null {
+  if (!value) return null;
+  const s = Number(value.trim());
+  if (Number.isFinite(s)) return Math.max(0, s * 1000);
+  const d = Date.parse(value);
+  return Number.isNaN(d) ? null : Math.max(0, d - now);
+}
+
+function isHtmlLike(contentType: string | undefined, body: Buffer): boolean {
+  if (contentType && /html|xml|text\/plain|json/i.test(contentType)) return true;
+  const head = body.subarray(0, 512).toString("latin1").trimStart().toLowerCase();
+  return head.startsWith("<") || head.startsWith("{") || head.startsWith("[");
+}
+
+function lastModifiedDay(v: string | undefined): string | null {
+  if (!v) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 10);
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** A wake-up signal: resolves the current wait when a task finishes or a deadline passes. */
+class Wake {
+  private resolve: (() => void) | null = null;
+  wait(ms: number): Promise<void> {
+    return new Promise((r) => {
+      const t = setTimeout(
+        () => {
+          this.resolve = null;
+          r();
+        },
+        Math.max(0, ms),
+      );
+      this.resolve = () => {
+        clearTimeout(t);
+        this.resolve = null;
+        r();
+      };
+    });
+  }
+  ring(): void {
+    this.resolve?.();
+  }
+}
+
+export class Crawler {
+  private readonly frontier: Frontier;
+  private readonly opts: Required<
+    Pick<
+      CrawlOptions,
+      | "concurrency"
+      | "minDelayMs"
+      | "maxCrawlDelayMs"
+      | "maxRetryAfterMs"
+      | "maxDepth"
+      | "maxUrlsPerHost"
+      | "maxRedirects"
+      | "deadAfter"
+      | "maxAttempts"
+      | "retryBaseMs"
+      | "leaseMs"
+    >
+  >;
+  private readonly userAgent: string;
+  private readonly robotsAgent = "nianbao";
+  private readonly robots = new Map<string, RobotsRules>();
+  private readonly urlsPerHost = new Map<string, number>();
+  private readonly agencies = new Map<number, Agency>();
+  private readonly now: () => number;
+  private scope: Scope = { sites: new Set(), allowHosts: new Set() };
+  private fetches = 0;
+  private reports = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly cfg: CrawlOptions = {},
+  ) {
+    this.now = cfg.clock ?? Date.now;
+    this.opts = {
+      concurrency: cfg.concurrency ?? 16,
+      minDelayMs: cfg.minDelayMs ?? 1000,
+      maxCrawlDelayMs: cfg.maxCrawlDelayMs ?? 10_000,
+      maxRetryAfterMs: cfg.maxRetryAfterMs ?? 120_000,
+      maxDepth: cfg.maxDepth ?? 8,
+      maxUrlsPerHost: cfg.maxUrlsPerHost ?? 5000,
+      maxRedirects: cfg.maxRedirects ?? 10,
+      deadAfter: cfg.deadAfter ?? 3,
+      maxAttempts: cfg.maxAttempts ?? 3,
+      retryBaseMs: cfg.retryBaseMs ?? 2000,
+      leaseMs: cfg.leaseMs ?? 10 * 60_000,
+    };
+    const contact = cfg.contact ? `; +${cfg.contact}` : "";
+    this.userAgent = `${cfg.userAgent ?? VERSION_UA} (annual-report harvester for government transparency audits${contact})`;
+    this.frontier = new Frontier(
+      store.connection,
+      `${process.pid}-${randomBytes(4).toString("hex")}`,
+      this.opts.leaseMs,
+      this.now,
+    );
+  }
+
+  /** Adds agencies from a catalogue and their entry pages; known URLs and agencies are not added twice. */
+  seed(seeds: readonly Seed[]): Agency[] {
+    const agencies = upsertAgencies(this.store.connection, seeds, new Date(this.now()).toISOString());
+    this.store.atomically(() => {
+      for (const a of agencies) {
+        this.frontier.enqueue([
+          this.robotsTask(a.host),
+          this.task({ url: a.entryUrl, role: "entry", depth: 0, parentId: null, agencyId: a.id }),
+        ]);
+      }
+    });
+    return agencies;
+  }
+
+  private task(data: FetchTaskData): TaskSpec<FetchTaskData> {
+    return {
+      kind: FETCH_KIND,
+      dedupeKey: fetchKey(data.url, data.form),
+      hostKey: hostOf(data.url),
+      maxAttempts: this.opts.maxAttempts,
+      data,
+    };
+  }
+
+  private robotsTask(host: string): TaskSpec<FetchTaskData> {
+    const url = `http://${host}/robots.txt`;
+    return {
+      ...this.task({ url, role: "robots", depth: 0, parentId: null, agencyId: null }),
+      maxAttempts: this.opts.maxAttempts,
+    };
+  }
+
+  /** Runs until the frontier has nothing left (or `maxFetches`); safe to call again after a crash. */
+  async run(): Promise<CrawlSummary> {
+    const db = this.store.connection;
+    for (const a of listAgencies(db)) this.agencies.set(a.id, a);
+    this.scope = {
+      sites: new Set([...this.agencies.values()].map((a) => siteOf(a.host))),
+      allowHosts: new Set((this.cfg.allowHosts ?? []).map((h) => h.toLowerCase())),
+    };
+    this.store.atomically(() => this.frontier.reclaim());
+
+    const busy = new Set<string>();
+    const inflight = new Set<Promise<void>>();
+    const wake = new Wake();
+    let stoppedEarly = false;
+    for (;;) {
+      const limitReached = this.cfg.maxFetches !== undefined && this.fetches >= this.cfg.maxFetches;
+      if (limitReached) stoppedEarly = true;
+      const free = limitReached ? 0 : this.opts.concurrency - inflight.size;
+      const leased = free > 0 ? this.store.atomically(() => this.frontier.lease(FETCH_KIND, free, busy)) : [];
+      for (const t of leased) {
+        busy.add(t.hostKey);
+        const p: Promise<void> = this.handle(t)
+          .catch((err: unknown) => this.fault(t, err))
+          .finally(() => {
+            busy.delete(t.hostKey);
+            inflight.delete(p);
+            wake.ring();
+          });
+        inflight.add(p);
+      }
+      if (inflight.size === 0 && leased.length === 0) {
+        if (limitReached) break;
+        const next = this.frontier.nextEligible();
+        if (next === null) break;
+        await wake.wait(Math.min(5000, next - this.now()));
+        continue;
+      }
+      if (leased.length === 0 || inflight.size >= this.opts.concurrency) {
+        const next = this.frontier.nextEligible();
+        await wake.wait(next === null ? 5000 : Math.min(5000, Math.max(1, next - this.now())));
+      }
+    }
+    const hosts = db
+      .prepare<[], { host: string; state: string; robots_kind: string | null }>(
+        "SELECT host, state, robots_kind FROM crawl_hosts ORDER BY host",
+      )
+      .all();
+    const robotsBlocked = db
+      .prepare<[], { host: string }>(
+        "SELECT DISTINCT host FROM crawl_frontier WHERE state = 'blocked' AND outcome = 'robots' ORDER BY host",
+      )
+      .all()
+      .map((r) => r.host);
+    return {
+      fetches: this.fetches,
+      reports: this.reports,
+      frontier: this.frontier.counts(),
+      hosts: {
+        dead: hosts.filter((h) => h.state === "dead").map((h) => h.host),
+        challenge: hosts.filter((h) => h.state === "challenge").map((h) => h.host),
+        robotsBlocked,
+      },
+      stoppedEarly,
+    };
+  }
+
+  /** A bug in our own handling of one URL: recorded on the URL, the crawl goes on. */
+  private fault(t: LeasedTask<FetchTaskData>, err: unknown): void {
+    const msg = `crawler fault: ${(err as Error).stack ?? String(err)}`;
+    this.store.atomically(() =>
+      this.frontier.complete(t.id, { state: "failed", outcome: "fault", error: msg.slice(0, 2000) }),
+    );
+  }
+
+  private rulesFor(host: string): RobotsRules {
+    let r = this.robots.get(host);
+    if (!r) {
+      const row = this.frontier.host(host);
+      r = new RobotsRules(
+        {
+          kind: (row?.robots_kind as "rules" | "none" | "unreachable") ?? "none",
+          text: row?.robots_text ?? "",
+        },
+        this.robotsAgent,
+      );
+      if (row?.robots_kind === "unreachable")
+        r = new RobotsRules({ kind: "rules", text: "User-agent: *\nDisallow: /\n" }, this.robotsAgent);
+      this.robots.set(host, r);
+    }
+    return r;
+  }
+
+  private politeGap(host: string): number {
+    const row = this.frontier.host(host);
+    return Math.max(this.opts.minDelayMs, row?.crawl_delay_ms ?? 0);
+  }
+
+  private async handle(t: LeasedTask<FetchTaskData>): Promise<void> {
+    const { url, role } = t.data;
+    const host = t.hostKey;
+    if (role !== "robots" && !this.rulesFor(host).allows(url)) {
+      this.store.atomically(() =>
+        this.frontier.complete(t.id, {
+          state: "blocked",
+          outcome: "robots",
+          error: "disallowed by robots.txt",
+        }),
+      );
+      this.cfg.log?.({ type: "blocked", url, why: "robots.txt" });
+      return;
+    }
+    const prev = this.frontier.task(t.id);
+    const headers: Record<string, string> = {};
+    if (prev?.etag) headers["if-none-match"] = prev.etag;
+    if (prev?.last_modified) headers["if-modified-since"] = prev.last_modified;
+    const started = this.now();
+    let res: FetchResponse;
+    this.fetches++;
+    try {
+      res = await fetchOnce(
+        { url, ...(t.data.form !== undefined ? { form: t.data.form } : {}), headers },
+        {
+          userAgent: this.userAgent,
+          ...(this.cfg.limits ? { limits: this.cfg.limits } : {}),
+          ...(this.cfg.connectTo ? { connectTo: this.cfg.connectTo } : {}),
+        },
+      );
+    } catch (err) {
+      this.fetchFailed(t, err, started);
+      return;
+    }
+    this.cfg.log?.({ type: "fetch", url, role, status: res.status, ms: this.now() - started });
+    await this.cfg.archive?.write(res, t.data.form);
+    await this.answered(t, res, started);
+  }
+
+  private fetchFailed(t: LeasedTask<FetchTaskData>, err: unknown, started: number): void {
+    const host = t.hostKey;
+    const e = err instanceof FetchError ? err : new FetchError(String(err), "connect", true, true);
+    this.cfg.log?.({
+      type: "fetch",
+      url: t.data.url,
+      role: t.data.role,
+      status: null,
+      error: `${e.code}: ${e.message}`,
+      ms: this.now() - started,
+    });
+    this.store.atomically(() => {
+      this.frontier.recordFetch({
+        frontierId: t.id,
+        url: t.data.url,
+        method: t.data.form ? "POST" : "GET",
+        status: null,
+        headers: null,
+        sha256: null,
+        size: null,
+        startedAt: new Date(started).toISOString(),
+        fetchedAt: new Date(this.now()).toISOString(),
+        error: `${e.code}: ${e.message}`,
+      });
+      this.frontier.deferHost(host, this.now() + this.politeGap(host));
+      if (e.hostFailure) {
+        const n = this.frontier.hostFailed(host);
+        if (n >= this.opts.deadAfter) {
+          const note = `dead host: ${n} consecutive connection failures (last: ${e.message})`;
+          this.frontier.complete(t.id, { state: "failed", outcome: "dead-host", error: e.message });
+          this.frontier.parkHost(host, "dead", "failed", "dead-host", note);
+          this.frontier.noteHost(host, note);
+          this.cfg.log?.({ type: "host", host, note });
+          return;
+        }
+      }
+      if (!e.retryable) {
+        this.frontier.complete(t.id, { state: "failed", outcome: e.code, error: e.message });
+        return;
+      }
+      const backoff = this.opts.retryBaseMs * 2 ** (t.attempts - 1);
+      this.frontier.retry(t.id, this.now() + backoff, `${e.code}: ${e.message}`);
+    });
+  }
+
+  private fetchRecord(t: LeasedTask<FetchTaskData>, res: FetchResponse, sha: string | null) {
+    return {
+      frontierId: t.id,
+      url: t.data.url,
+      method: res.method,
+      status: res.status,
+      headers: JSON.stringify(res.rawHeaders),
+      sha256: sha,
+      size: res.body.length,
+      startedAt: res.startedAt,
+      fetchedAt: res.fetchedAt,
+      error: null,
+    };
+  }
+
+  private async answered(t: LeasedTask<FetchTaskData>, res: FetchResponse, _started: number): Promise<void> {
+    const host = t.hostKey;
+    const now = this.now();
+    const { role } = t.data;
+    const base: Omit<TaskOutcome, "state" | "outcome"> = {
+      httpStatus: res.status,
+      contentType: res.headers["content-type"] ?? null,
+      etag: res.headers.etag ?? null,
+      lastModified: res.headers["last-modified"] ?? null,
+      fetchedAt: res.fetchedAt,
+    };
+    const gap = this.politeGap(host);
+    const common = (sha: string | null): void => {
+      this.frontier.hostAnswered(host);
+      this.frontier.recordFetch(this.fetchRecord(t, res, sha));
+      this.frontier.deferHost(host, now + gap);
+    };
+
+    if (role === "robots") {
+      const policy = robotsPolicy(
+        res.status,
+        res.body,
+        res.headers["content-type"],
+        this.robotsAgent,
+        this.opts.maxCrawlDelayMs,
+      );
+      if (policy.kind === "unreachable" && t.attempts < t.maxAttempts) {
+        this.store.atomically(() => {
+          common(null);
+          this.frontier.retry(
+            t.id,
+            now + this.opts.retryBaseMs * 2 ** (t.attempts - 1),
+            policy.notes.join("; "),
+          );
+        });
+        return;
+      }
+      this.store.atomically(() => {
+        const sha =
+          res.status === 200
+            ? this.store.putBlob(res.body, res.headers["content-type"] ?? "text/plain", t.data.url)
+            : null;
+        common(sha);
+        this.frontier.setRobots(host, policy.kind, policy.text, policy.crawlDelayMs);
+        for (const n of policy.notes) this.frontier.noteHost(host, n);
+        this.frontier.complete(t.id, {
+          ...base,
+          sha256: sha,
+          state: "done",
+          outcome: `robots-${policy.kind}`,
+        });
+      });
+      this.robots.delete(host);
+      for (const n of policy.notes) this.cfg.log?.({ type: "host", host, note: n });
+      return;
+    }
+
+    if (isChallenge(res.status, res.body)) {
+      const note = `anti-bot challenge (HTTP ${res.status}): reported, not bypassed`;
+      this.store.atomically(() => {
+        common(null);
+        this.frontier.complete(t.id, { ...base, state: "blocked", outcome: "challenge", error: note });
+        this.frontier.parkHost(host, "challenge", "blocked", "challenge", note);
+        this.frontier.noteHost(host, note);
+      });
+      this.cfg.log?.({ type: "host", host, note });
+      return;
+    }
+
+    if (res.status === 429 || res.status === 503) {
+      const wait = Math.min(
+        this.opts.maxRetryAfterMs,
+        retryAfterMs(res.headers["retry-after"], now) ?? this.opts.retryBaseMs * 2 ** (t.attempts - 1),
+      );
+      this.store.atomically(() => {
+        this.frontier.recordFetch(this.fetchRecord(t, res, null));
+        this.frontier.hostAnswered(host);
+        // Host-wide backoff; the request itself is not the URL's fault, so it costs no attempt.
+        this.frontier.deferHost(host, now + Math.max(wait, gap));
+        this.frontier.release(t.id, now + wait);
+        this.frontier.noteHost(
+          host,
+          `HTTP ${res.status}: backed off (Retry-After ${res.headers["retry-after"] ?? "absent"})`,
+        );
+      });
+      return;
+    }
+
+    if (res.status >= 300 && res.status < 400 && res.status !== 304) {
+      const target = res.headers.location ? canonicalUrl(res.headers.location, t.data.url) : null;
+      this.store.atomically(() => {
+        common(null);
+        const hops = (t.data.hops ?? 0) + 1;
+        if (!target) {
+          this.frontier.complete(t.id, {
+            ...base,
+            state: "failed",
+            outcome: "bad-redirect",
+            error: `HTTP ${res.status} without a usable Location`,
+          });
+        } else if (hops > this.opts.maxRedirects) {
+          this.frontier.complete(t.id, {
+            ...base,
+            state: "failed",
+            outcome: "too-many-redirects",
+            error: `more than ${this.opts.maxRedirects} redirects`,
+          });
+        } else {
+          this.follow(t, target, hops, `HTTP ${res.status}`);
+          this.frontier.complete(t.id, { ...base, state: "done", outcome: "redirect", error: null });
+        }
+      });
+      return;
+    }
+
+    let body = res.body;
+    if (res.status === 304) {
+      const stored = prevSha(this.frontier, t.id)
+        ? this.store.blob(prevSha(this.frontier, t.id) ?? "")
+        : null;
+      if (!stored) {
+        this.store.atomically(() => {
+          common(null);
+          this.frontier.complete(t.id, { ...base, state: "done", outcome: "not-modified" });
+        });
+        return;
+      }
+      body = stored;
+    } else if (res.status >= 500) {
+      this.store.atomically(() => {
+        common(null);
+        this.frontier.retry(t.id, now + this.opts.retryBaseMs * 2 ** (t.attempts - 1), `HTTP ${res.status}`);
+      });
+      return;
+    } else if (res.status >= 400) {
+      this.store.atomically(() => {
+        common(null);
+        this.frontier.complete(t.id, {
+          ...base,
+          state: "failed",
+          outcome: `http-${res.status}`,
+          error: `HTTP ${res.status}`,
+        });
+      });
+      return;
+    }
+    await this.process(t, res, body, base, common);
+  }
+
+  /** Enqueues where a redirect or shell page leads: the same role, one hop further. */
+  private follow(t: LeasedTask<FetchTaskData>, target: string, hops: number, how: string): void {
+    const verdict = scopeOf(target, this.scope);
+    if (verdict !== "in-scope") {
+      this.frontier.recordOffsite(target, `${how} from ${t.data.url}`, t.data.url, t.data.agencyId, verdict);
+      return;
+    }
+    this.admit([
+      {
+        ...t.data,
+        url: target,
+        form: undefined,
+        hops,
+        parentId: t.id,
+        linkedAs: t.data.linkedAs ?? t.data.url,
+      } as FetchTaskData,
+    ]);
+  }
+
+  /** Adds tasks within the per-host budget, with a robots.txt task for every new host. */
+  private admit(items: FetchTaskData[]): void {
+    const specs: TaskSpec<FetchTaskData>[] = [];
+    for (const d of items) {
+      const data = { ...d };
+      if (data.form === undefined) delete data.form;
+      const host = hostOf(data.url);
+      let n = this.urlsPerHost.get(host);
+      if (n === undefined) {
+        n = (
+          this.store.connection
+            .prepare("SELECT count(*) AS n FROM crawl_frontier WHERE host = ?")
+            .get(host) as { n: number }
+        ).n;
+        if (n === 0) specs.push(this.robotsTask(host));
+      }
+      if (n >= this.opts.maxUrlsPerHost) {
+        this.frontier.noteHost(
+          host,
+          `URL budget of ${this.opts.maxUrlsPerHost} reached; further links ignored`,
+        );
+        this.urlsPerHost.set(host, n);
+        continue;
+      }
+      this.urlsPerHost.set(host, n + 1);
+      specs.push(this.task(data));
+    }
+    this.frontier.enqueue(specs);
+  }
+
+  private async process(
+    t: LeasedTask<FetchTaskData>,
+    res: FetchResponse,
+    body: Buffer,
+    base: Omit<TaskOutcome, "state" | "outcome">,
+    common: (sha: string | null) => void,
+  ): Promise<void> {
+    const { role, url } = t.data;
+    const contentType = res.headers["content-type"];
+    const sha = sha256(body);
+    const html = isHtmlLike(contentType, body) && urlKind(url) === "page";
+    const dup = this.frontier.sameContent(sha, t.id);
+
+    if (role === "report" || role === "attachment" || !html) {
+      // A document: into the ingest pipeline (an HTML report page is also read for its attachments).
+      const agency = t.data.agencyId !== null ? this.agencies.get(t.data.agencyId) : undefined;
+      const discovered =
+        html && role === "report"
+          ? discover({
+              url,
+              html: decodeBytes(body, { ...(contentType ? { contentType } : {}), html: true }).text,
+              role,
+            })
+          : null;
+      const publishedHint = t.data.listedDate ?? lastModifiedDay(res.headers["last-modified"]);
+      const hints = {
+        ...(agency && agency.name !== agency.host ? { organ: agency.name } : {}),
+        ...(agency?.level ? { organLevel: agency.level } : {}),
+        ...(publishedHint ? { publishedAt: publishedHint } : {}),
+      };
+      const pending = await extractForStore(
+        this.store,
+        { bytes: body, locator: url, ...(contentType ? { contentType } : {}), hints },
+        this.cfg.extract ?? extractReport,
+      );
+      this.store.atomically(() => {
+        common(sha);
+        const item = storeExtraction(this.store, body, url, pending);
+        const agencyId = this.attribute(t, item.organ);
+        if (agencyId !== t.data.agencyId)
+          this.store.connection
+            .prepare("UPDATE crawl_frontier SET agency_id = ? WHERE id = ?")
+            .run(agencyId, t.id);
+        if (discovered) {
+          const year = item.year ?? t.data.yearHint ?? null;
+          this.admit(
+            discovered.links
+              .filter((l) => l.role === "attachment")
+              .map((l) => ({
+                url: l.url,
+                role: "attachment" as const,
+                depth: t.data.depth + 1,
+                parentId: t.id,
+                agencyId,
+                text: l.text,
+                yearHint: year,
+                listedDate: publishedHint,
+              })),
+          );
+        }
+        this.frontier.complete(t.id, {
+          ...base,
+          sha256: sha,
+          state: "done",
+          outcome: item.status === "failed" ? "document-failed" : `document-${item.status}`,
+          reportId: item.reportId,
+          error: item.problem,
+        });
+      });
+      this.reports++;
+      this.cfg.log?.({ type: "report", url, status: "stored", organ: null, year: null });
+      return;
+    }
+
+    // A navigation or list page: its links lead on.
+    const text = decodeBytes(body, { ...(contentType ? { contentType } : {}), html: true }).text;
+    const d = dup ? null : discover({ url, html: text, role: role as PageRole });
+    this.store.atomically(() => {
+      const stored = this.store.putBlob(body, contentType ?? "text/html", url);
+      common(stored);
+      if (d?.forward) {
+        const hops = (t.data.hops ?? 0) + 1;
+        if (hops <= this.opts.maxRedirects) this.follow(t, d.forward.url, hops, d.forward.how);
+      }
+      if (d) this.admitLinks(t, d.links);
+      this.frontier.complete(t.id, {
+        ...base,
+        sha256: sha,
+        state: "done",
+        outcome: dup ? `duplicate-of ${dup.url}` : d?.forward ? `forward (${d.forward.how})` : `${role}-page`,
+      });
+    });
+  }
+
+  private admitLinks(t: LeasedTask<FetchTaskData>, links: FoundLink[]): void {
+    const depth = t.data.depth + 1;
+    if (depth > this.opts.maxDepth) return;
+    const items: FetchTaskData[] = [];
+    for (const l of links) {
+      const verdict = scopeOf(l.url, this.scope);
+      if (verdict !== "in-scope") {
+        // Copies of reports on other domains are evidence, not the agency's publication.
+        if (l.role === "report")
+          this.frontier.recordOffsite(l.url, l.text, t.data.url, t.data.agencyId, verdict);
+        continue;
+      }
+      items.push({
+        url: l.url,
+        role: l.role,
+        depth,
+        parentId: t.id,
+        agencyId: t.data.agencyId,
+        text: l.text,
+        yearHint: l.yearHint,
+        listedDate: l.listedDate,
+        ...(l.form !== undefined ? { form: l.form } : {}),
+      });
+    }
+    this.admit(items);
+  }
+
+  /**
+   * The agency a document belongs to: the one whose page led to it, unless the document names
+   * another catalogue agency on the same host (a county portal publishing for its departments).
+   */
+  private attribute(t: LeasedTask<FetchTaskData>, organ: string | null): number | null {
+    const own = t.data.agencyId;
+    if (!organ) return own;
+    const current = own !== null ? this.agencies.get(own) : undefined;
+    if (current && (current.name === organ || current.name === current.host)) return own;
+    for (const a of this.agencies.values()) if (a.host === t.hostKey && a.name === organ) return a.id;
+    return own;
+  }
+}
+
+function prevSha(frontier: Frontier, id: number): string | null {
+  return frontier.task(id)?.sha256 ?? null;
+}
+
+/** The deadline level of an agency: the catalogue's, else read from its name. */
+export function agencyLevel(a: Pick<Agency, "level" | "name">): "department" | "government" | null {
+  return a.level ?? organLevel(a.name);
+}

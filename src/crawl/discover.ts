@@ -1,0 +1,299 @@
+/**
+ * Discovery: from one fetched page, the links worth following towards annual reports, and what
+ * each is expected to be. Pure (page in, links out) so it is tested on pages, not on a network.
+ *
+ * A focused crawl: only links that look like the open-government area (nav), a report column or
+ * its further pages (list), a report (report) or a report's attachment (attachment) are followed,
+ * which is also what keeps calendar-style link traps and the rest of a portal out of the frontier.
+ */
+import * as cheerio from "cheerio";
+import { normaliseDate } from "../extractors/html.js";
+import { canonicalUrl, urlKind } from "./url.js";
+
+export type PageRole = "entry" | "nav" | "list" | "report" | "attachment";
+
+export interface FoundLink {
+  url: string;
+  role: Exclude<PageRole, "entry">;
+  /** Anchor text (and title) with white space removed. */
+  text: string;
+  /** Report year named by the link text. */
+  yearHint: number | null;
+  /** Date printed beside the link on a list page (ISO day). */
+  listedDate: string | null;
+  /** POST form body (Hanweb dataproxy.jsp); the URL alone is then not the whole request. */
+  form?: string;
+  /** Higher first: reports before columns before navigation. */
+  score: number;
+  why: string;
+}
+
+export interface RejectedLink {
+  url: string;
+  text: string;
+  why: string;
+}
+
+export interface Discovery {
+  /** A shell page that only forwards (meta refresh, `location.replace`): where it goes. */
+  forward: { url: string; how: "meta-refresh" | "script" } | null;
+  links: FoundLink[];
+  /** Look-alikes seen and refused (政府工作报告, 预算…), for the crawl log. */
+  rejected: RejectedLink[];
+  /** `<img>` sources of a report page whose tables may be pictures. */
+  images: string[];
+}
+
+const OPEN_GOV_TEXT = /政府信息公开|政务信息公开|信息公开|政务公开/;
+const OPEN_GOV_URL = /(?:^|[/_.-])(?:zfxxgk|xxgk|zwgk|gkmlpt|govinfo|zfgk)(?:[/_.-]|$)/i;
+const REPORT_WORDS = /年度报告|年报|年度工作报告/;
+const COLUMN_URL = /(?:^|[/_.-])(?:nb|gknb|xxgknb|zfxxgknb|ndbg|xxgkndbg|gzndbg|zfxxgkndbg)(?:[/_.-]|$)/i;
+/** Titles that mention reports but are other documents (spec §1; issue 5 §5). */
+const LOOK_ALIKE =
+  /政府工作报告|网站工作年度报表|政府网站.{0,6}报表|预算|决算|统计年报|统计公报|统计年鉴|公开指南|公开制度|审计|国民经济和社会发展/;
+/** Navigation words that lead away from reports inside the open-government area. */
+const NAV_NOISE = /指南|制度|规定|办法|意见箱|信箱|依申请公开$|申请表|登录|注册|English/i;
+const NEXT_PAGE = /^(?:下一页|下页|尾页|末页|>|›|»|后一页)$/;
+const YEAR = /((?:19|20)\d{2})\s*年/;
+
+function squash(s: string): string {
+  return s.replace(/[\s\u00a0\u3000]+/g, "");
+}
+
+function yearOf(text: string): number | null {
+  const m = YEAR.exec(text) ?? /(?:^|\D)((?:19|20)\d{2})(?:年度|\D|$)/.exec(text);
+  const y = m ? Number(m[1]) : null;
+  return y !== null && y >= 2008 && y <= 2100 ? y : null;
+}
+
+/** `createPageHTML(pages, current, "index", "html")`: TRS list pages linked only from script. */
+function trsPages(html: string, base: string): string[] {
+  const m = /createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([\w-]+)["']\s*,\s*["'](\w+)["']/.exec(html);
+  if (!m) return [];
+  const count = Math.min(Number(m[1]), 500);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const u = canonicalUrl(i === 0 ? `${m[3]}.${m[4]}` : `${m[3]}_${i}.${m[4]}`, base);
+    if (u) out.push(u);
+  }
+  return out;
+}
+
+/** Hanweb `/col/colN/`: records in a `<script type="text/xml">` datastore, the rest from dataproxy.jsp. */
+function hanwebRecords(html: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(/<record>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/record>/g)) out.push(m[1] ?? "");
+  return out;
+}
+
+interface HanwebPaging {
+  proxy: string;
+  total: number;
+  perPage: number;
+}
+
+function hanwebPaging(html: string, base: string): HanwebPaging | null {
+  const proxyHref =
+    /<nextgroup>\s*<!\[CDATA\[\s*<a\s+href=["']([^"']*dataproxy\.jsp[^"']*)["']/i.exec(html)?.[1] ??
+    /["']([^"'\s]*\/module\/web\/jpage\/dataproxy\.jsp\?[^"'\s]*)["']/.exec(html)?.[1];
+  const total = Number(
+    /totalRecord\s*=\s*(\d+)/i.exec(html)?.[1] ?? /<totalrecord>(\d+)</i.exec(html)?.[1] ?? 0,
+  );
+  const perPage = Number(/perPage\s*=\s*(\d+)/i.exec(html)?.[1] ?? 15) || 15;
+  if (!proxyHref || !total) return null;
+  const proxy = canonicalUrl(proxyHref.replace(/&amp;/g, "&"), base);
+  return proxy ? { proxy, total: Math.min(total, 20_000), perPage } : null;
+}
+
+/** Records per dataproxy request: several list pages at once, as Hanweb's own jpage script asks. */
+const HANWEB_BATCH_PAGES = 3;
+
+function hanwebRequests(p: HanwebPaging): { url: string; form: string }[] {
+  const out: { url: string; form: string }[] = [];
+  const batch = p.perPage * HANWEB_BATCH_PAGES;
+  for (let start = p.perPage + 1; start <= p.total; start += batch) {
+    const end = Math.min(p.total, start + batch - 1);
+    out.push({ url: p.proxy, form: `startrecord=${start}&endrecord=${end}&perpage=${p.perPage}` });
+  }
+  return out;
+}
+
+function forwardOf($: cheerio.CheerioAPI, html: string, base: string): Discovery["forward"] {
+  const refresh = $('meta[http-equiv="refresh" i]').attr("content");
+  const target = refresh ? /url\s*=\s*['"]?([^'";]+)/i.exec(refresh)?.[1] : undefined;
+  if (target) {
+    const u = canonicalUrl(target, base);
+    if (u) return { url: u, how: "meta-refresh" };
+  }
+  // A page that is nothing but a script sending the browser elsewhere.
+  const bodyText = squash($("body").text());
+  if (bodyText.length > 200) return null;
+  const m =
+    /(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:\.replace|\.assign)?\s*(?:\(\s*|=\s*)["']([^"']+)["']/.exec(
+      html,
+    );
+  if (m?.[1]) {
+    const u = canonicalUrl(m[1], base);
+    if (u) return { url: u, how: "script" };
+  }
+  return null;
+}
+
+/** The date printed next to a link in its list item or table row. */
+function listedDateOf(container: string): string | null {
+  const m = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/.exec(container);
+  return m ? normaliseDate(m[0]) : null;
+}
+
+export interface DiscoverInput {
+  url: string;
+  /** Decoded page text (HTML or the XML of a Hanweb dataproxy answer). */
+  html: string;
+  role: PageRole;
+}
+
+export function discover(input: DiscoverInput): Discovery {
+  const { url: base, html, role } = input;
+  const $ = cheerio.load(html);
+  const out: Discovery = { forward: forwardOf($, html, base), links: [], rejected: [], images: [] };
+  const seen = new Set<string>();
+  const add = (l: FoundLink): void => {
+    const key = `${l.url}\u0000${l.form ?? ""}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.links.push(l);
+  };
+
+  const anchors: { href: string; text: string; container: string }[] = [];
+  const collect = (root: cheerio.CheerioAPI) => {
+    root("a[href], area[href]").each((_, el) => {
+      const a = root(el);
+      const text = squash(`${a.text()} ${a.attr("title") ?? ""}`);
+      const container = squash(a.closest("li, tr, dd, p, div").first().text());
+      anchors.push({ href: a.attr("href") ?? "", text, container });
+    });
+  };
+  collect($);
+  for (const fragment of hanwebRecords(html)) collect(cheerio.load(fragment));
+
+  for (const a of anchors) {
+    if (/^\s*(?:javascript:|mailto:|tel:|#)/i.test(a.href)) continue;
+    const url = canonicalUrl(a.href, base);
+    if (!url || url === base) continue;
+    const kind = urlKind(url);
+    const path = new URL(url).pathname;
+    const text = a.text;
+    const year = yearOf(text);
+    const reportWords = REPORT_WORDS.test(text);
+    const openGov = OPEN_GOV_TEXT.test(text);
+    if (reportWords && LOOK_ALIKE.test(text)) {
+      out.rejected.push({ url, text, why: "look-alike title" });
+      continue;
+    }
+    if (kind === "other-file") continue;
+
+    if (role === "report") {
+      // A report page's own attachments (the PDF/Word/scan of the same report).
+      if (kind !== "page" && !LOOK_ALIKE.test(text))
+        add({
+          url,
+          role: "attachment",
+          text,
+          yearHint: year,
+          listedDate: null,
+          score: 5,
+          why: `attachment (${kind})`,
+        });
+      continue;
+    }
+    if (role === "attachment") continue;
+
+    if (
+      reportWords &&
+      year !== null &&
+      (openGov || /政府信息|信息公开|政务/.test(text) || COLUMN_URL.test(path))
+    ) {
+      add({
+        url,
+        role: "report",
+        text,
+        yearHint: year,
+        listedDate: listedDateOf(a.container.replace(text, "")),
+        score: 10 + (kind !== "page" ? 1 : 0),
+        why: kind === "page" ? "report title" : `report title (${kind})`,
+      });
+      continue;
+    }
+    if (kind !== "page") continue;
+    if (role === "list" && NEXT_PAGE.test(text)) {
+      add({ url, role: "list", text, yearHint: null, listedDate: null, score: 6, why: "next list page" });
+      continue;
+    }
+    if (reportWords && year === null && !NAV_NOISE.test(text)) {
+      add({
+        url,
+        role: "list",
+        text,
+        yearHint: null,
+        listedDate: null,
+        score: 8,
+        why: "report column title",
+      });
+      continue;
+    }
+    if (COLUMN_URL.test(path) && (role === "nav" || role === "entry") && !NAV_NOISE.test(text)) {
+      add({ url, role: "list", text, yearHint: null, listedDate: null, score: 7, why: "report column URL" });
+      continue;
+    }
+    if (
+      (role === "entry" || role === "nav") &&
+      !NAV_NOISE.test(text) &&
+      (openGov || (OPEN_GOV_URL.test(path) && text.length <= 12))
+    ) {
+      add({
+        url,
+        role: "nav",
+        text,
+        yearHint: null,
+        listedDate: null,
+        score: openGov ? 4 : 3,
+        why: "open-government area",
+      });
+    }
+  }
+
+  if (role === "list") {
+    for (const u of trsPages(html, base))
+      if (u !== base)
+        add({
+          url: u,
+          role: "list",
+          text: "",
+          yearHint: null,
+          listedDate: null,
+          score: 6,
+          why: "createPageHTML page",
+        });
+    const paging = hanwebPaging(html, base);
+    if (paging && !/<totalrecord>/i.test(html))
+      for (const r of hanwebRequests(paging))
+        add({
+          url: r.url,
+          form: r.form,
+          role: "list",
+          text: "",
+          yearHint: null,
+          listedDate: null,
+          score: 6,
+          why: "dataproxy.jsp records",
+        });
+  }
+  if (role === "report") {
+    $("img[src]").each((_, el) => {
+      const u = canonicalUrl($(el).attr("src") ?? "", base);
+      if (u) out.images.push(u);
+    });
+  }
+  out.links.sort((a, b) => b.score - a.score);
+  return out;
+}
