@@ -12,11 +12,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
+import { completionReport } from "../crawl/completion.js";
 import { defaultKind, ExportError, type ExportFormat, type ExportKind, exportData } from "../export/index.js";
 import { toContractJson } from "../pipeline/contract.js";
 import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
 import { type IngestItem, ingestFiles, listInputs } from "../pipeline/ingest.js";
 import { openStore, type Store } from "../store/store.js";
+import { CrawlUsageError, lastPassYears, runCompletion, runCrawl } from "./crawl.js";
+import { demoCrawl } from "./demo-crawl.js";
 import { Progress } from "./progress.js";
 import { renderReport } from "./render.js";
 
@@ -105,16 +108,17 @@ function runAudit(opts: {
       const single = store.findings({ ...filter, ...(opts.rule ? { rule: opts.rule } : {}) });
       const cross = store.crossYearFindings(filter).filter((f) => !opts.rule || f.rule.startsWith(opts.rule));
       const reports = store.listReports(filter);
+      const coverage = completionFindings(store, opts);
       if (opts.json) {
         process.stdout.write(
-          `${JSON.stringify({ reports, findings: single, cross_year: cross }, null, 2)}\n`,
+          `${JSON.stringify({ reports, findings: single, cross_year: cross, completion: coverage }, null, 2)}\n`,
         );
       } else {
         process.stdout.write(
           `报告 ${reports.length} 份；单份报告检查结果 ${single.length} 条；跨年度检查结果 ${cross.length} 条\n`,
         );
         const byRule = new Map<string, number>();
-        for (const f of [...single, ...cross]) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+        for (const f of [...single, ...cross, ...coverage]) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
         for (const [rule, n] of [...byRule].sort()) process.stdout.write(`  ${rule.padEnd(18)} ${n}\n`);
         process.stdout.write("\n");
         for (const f of single) {
@@ -128,6 +132,9 @@ function runAudit(opts: {
             `[${f.severity}] ${f.rule} (跨年度) #${f.reportId}←#${f.previousReportId} ${f.organ} ${f.path ?? ""}\n    ${f.message}\n`,
           );
         }
+        for (const f of coverage) {
+          process.stdout.write(`[${f.severity}] ${f.rule} (抓取) ${f.organ} ${f.year}\n    ${f.message}\n`);
+        }
       }
       const errors = [...single, ...cross].filter((f) => f.severity === "error").length;
       return opts.strict && errors > 0 ? 4 : 0;
@@ -136,10 +143,60 @@ function runAudit(opts: {
   );
 }
 
+interface CoverageFinding {
+  rule: "C.MISSING" | "C.UNVERIFIED";
+  severity: "warning" | "info";
+  organ: string;
+  year: number;
+  message: string;
+}
+
+/**
+ * Reports the crawl looked for and did not find (spec §7.2): missing where the site was crawled,
+ * unverified where robots.txt, a challenge page or a dead host kept us out. Late reports are D.R4
+ * on the report itself.
+ */
+function completionFindings(
+  store: Store,
+  opts: { year?: number; organ?: string; rule?: string },
+): CoverageFinding[] {
+  const years = lastPassYears(store);
+  if (!years) return [];
+  const out: CoverageFinding[] = [];
+  for (const r of completionReport(store.reader, opts.year ? [opts.year] : years)) {
+    if (opts.organ && !r.agency.includes(opts.organ)) continue;
+    if (r.status === "not-found")
+      out.push({
+        rule: "C.MISSING",
+        severity: "warning",
+        organ: r.agency,
+        year: r.year,
+        message: `网站已抓取，未找到${r.year}年度报告`,
+      });
+    else if (r.status !== "found")
+      out.push({
+        rule: "C.UNVERIFIED",
+        severity: "info",
+        organ: r.agency,
+        year: r.year,
+        message: `无法核实${r.year}年度报告是否发布：${r.reason ?? r.status}`,
+      });
+  }
+  return out.filter(
+    (f) =>
+      !opts.rule ||
+      f.rule === opts.rule ||
+      f.rule.startsWith(`${opts.rule}.`) ||
+      opts.rule === f.rule.split(".")[0],
+  );
+}
+
 async function runDemo(opts: { db: string }): Promise<number> {
   const samples = path.join(projectRoot, "samples");
   process.stdout.write(`演示：导入 ${samples} 中的样本到 ${opts.db}\n`);
   const code = await runIngest([samples], { db: opts.db, concurrency: 4, workers: defaultWorkers() });
+  process.stdout.write("\n--- 抓取模拟政府网站 (crawl of a simulated government web on 127.0.0.1) ---\n");
+  await demoCrawl(opts.db, process.stdout);
   process.stdout.write("\n--- 审计 (audit) ---\n");
   runAudit({ db: opts.db, strict: false });
   process.stdout.write(
@@ -358,6 +415,37 @@ export function buildProgram(setExit: (code: number) => void): Command {
       });
     });
 
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+  program
+    .command("crawl")
+    .description("抓取机构网站，找到并导入年度报告（可中断，重复运行同一命令即继续）")
+    .argument("[urls...]", "entry URLs or hosts (in addition to --seeds)")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--seeds <file>", "agency catalogue, CSV or JSON (网站标识码, name, region, level, entry URL)")
+    .option("--years <spec>", "report years to account for, e.g. 2021-2023 (default: the last three)")
+    .option("-c, --concurrency <n>", "requests in flight over all hosts", intOption, 16)
+    .option("--delay <ms>", "minimum gap between requests to one host", intOption, 1000)
+    .option("--max-crawl-delay <ms>", "cap on robots.txt Crawl-delay", intOption, 10_000)
+    .option("--max-depth <n>", "links followed from an entry page", intOption, 8)
+    .option("--timeout <ms>", "longest single request", intOption, 120_000)
+    .option("--max-bytes <n>", "largest response body", intOption, 64 * 1024 * 1024)
+    .option("--contact <url-or-email>", "contact put in the User-Agent for site operators")
+    .option("--warc <dir>", "write every request/response as WARC/1.1 with a CDXJ index")
+    .option("--connect-to <host:port>", "connect every request to this address (tests, mirrors)")
+    .option("--allow-host <host>", "treat a non-gov.cn host as in scope (repeatable)", collect)
+    .option("--max-fetches <n>", "pause after this many requests", intOption)
+    .option("--quiet", "no progress lines")
+    .option("--json", "machine-readable summary and completion report")
+    .action(async (urls: string[], o) => setExit(await runCrawl(urls, o)));
+
+  program
+    .command("completion")
+    .description("每个机构每个年度的报告：已找到 / 未找到 / 被阻止 / 失败，发布日期与期限")
+    .option("--db <file>", "SQLite database", DEFAULT_DB)
+    .option("--years <spec>", "years (default: those of the latest crawl)")
+    .option("--json", "machine-readable output")
+    .action((o) => setExit(runCompletion(o)));
+
   program
     .command("demo")
     .description("把自带样本导入数据库并打印审计结果")
@@ -387,6 +475,7 @@ async function main(): Promise<void> {
     }
     if (
       err instanceof UsageError ||
+      err instanceof CrawlUsageError ||
       (err as Error).name === "StoreError" ||
       (err as Error).name === "SqliteError"
     ) {

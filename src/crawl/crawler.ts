@@ -5,9 +5,11 @@
  * commit is simply leased again on restart, and a completed task is never fetched again.
  */
 import { createHash, randomBytes } from "node:crypto";
+import PQueue from "p-queue";
 import { decodeBytes } from "../extractors/decode.js";
 import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
 import { type Extractor, extractForStore, storeExtraction } from "../pipeline/ingest.js";
+import { ExtractionPool } from "../pipeline/pool.js";
 import { organLevel } from "../pipeline/validate.js";
 import type { Store } from "../store/store.js";
 import { type Agency, listAgencies, type Seed, upsertAgencies } from "./catalogue.js";
@@ -49,6 +51,12 @@ export interface CrawlOptions {
   /** How long a task may stay leased before another process may take it (ms). */
   leaseMs?: number;
   archive?: ArchiveWriter | null;
+  /**
+   * Extraction threads. Extracting a PDF takes the CPU for a while; in this thread it would stall
+   * every fetch in flight (their timeouts too), so by default documents go to one worker thread.
+   * 0 extracts in this thread (tests that count on a single thread).
+   */
+  workers?: number;
   extract?: Extractor;
   /** Stop after this many fetches (tests interrupt a crawl this way; the kill test uses SIGKILL). */
   maxFetches?: number;
@@ -157,6 +165,9 @@ export class Crawler {
   private scope: Scope = { sites: new Set(), allowHosts: new Set() };
   private fetches = 0;
   private reports = 0;
+  private extract: Extractor = extractReport;
+  /** Global limit on requests in flight (the per-host gate is the lease's "one per host"). */
+  private readonly requests: PQueue;
 
   constructor(
     private readonly store: Store,
@@ -176,6 +187,7 @@ export class Crawler {
       retryBaseMs: cfg.retryBaseMs ?? 2000,
       leaseMs: cfg.leaseMs ?? 10 * 60_000,
     };
+    this.requests = new PQueue({ concurrency: this.opts.concurrency });
     const contact = cfg.contact ? `; +${cfg.contact}` : "";
     this.userAgent = `${cfg.userAgent ?? VERSION_UA} (annual-report harvester for government transparency audits${contact})`;
     this.frontier = new Frontier(
@@ -227,35 +239,56 @@ export class Crawler {
       allowHosts: new Set((this.cfg.allowHosts ?? []).map((h) => h.toLowerCase())),
     };
     this.store.atomically(() => this.frontier.reclaim());
+    const workers = this.cfg.workers ?? 1;
+    const pool = this.cfg.extract || workers < 1 ? null : new ExtractionPool({ size: workers });
+    this.extract = this.cfg.extract ?? (pool ? (input) => pool.extract(input) : extractReport);
+    try {
+      return await this.loop();
+    } finally {
+      await pool?.close();
+    }
+  }
 
+  private async loop(): Promise<CrawlSummary> {
+    const db = this.store.connection;
+
+    // Hosts with a request in flight (one at a time per host), and tasks not yet finished: a task
+    // frees its host as soon as its response is in, while its document is still being extracted.
     const busy = new Set<string>();
-    const inflight = new Set<Promise<void>>();
+    const active = new Set<Promise<void>>();
     const wake = new Wake();
+    const backlog = Math.max(8, 4 * Math.max(1, this.cfg.workers ?? 1));
     let stoppedEarly = false;
     for (;;) {
       const limitReached = this.cfg.maxFetches !== undefined && this.fetches >= this.cfg.maxFetches;
       if (limitReached) stoppedEarly = true;
-      const free = limitReached ? 0 : this.opts.concurrency - inflight.size;
+      const fetching = busy.size;
+      const extracting = active.size - fetching;
+      const free = limitReached || extracting >= backlog ? 0 : this.opts.concurrency - fetching;
       const leased = free > 0 ? this.store.atomically(() => this.frontier.lease(FETCH_KIND, free, busy)) : [];
       for (const t of leased) {
         busy.add(t.hostKey);
-        const p: Promise<void> = this.handle(t)
+        const fetched = (): void => {
+          busy.delete(t.hostKey);
+          wake.ring();
+        };
+        const p: Promise<void> = this.handle(t, fetched)
           .catch((err: unknown) => this.fault(t, err))
           .finally(() => {
-            busy.delete(t.hostKey);
-            inflight.delete(p);
+            fetched();
+            active.delete(p);
             wake.ring();
           });
-        inflight.add(p);
+        active.add(p);
       }
-      if (inflight.size === 0 && leased.length === 0) {
+      if (active.size === 0 && leased.length === 0) {
         if (limitReached) break;
         const next = this.frontier.nextEligible();
         if (next === null) break;
         await wake.wait(Math.min(5000, next - this.now()));
         continue;
       }
-      if (leased.length === 0 || inflight.size >= this.opts.concurrency) {
+      if (leased.length === 0 || busy.size >= this.opts.concurrency) {
         const next = this.frontier.nextEligible();
         await wake.wait(next === null ? 5000 : Math.min(5000, Math.max(1, next - this.now())));
       }
@@ -315,7 +348,7 @@ export class Crawler {
     return Math.max(this.opts.minDelayMs, row?.crawl_delay_ms ?? 0);
   }
 
-  private async handle(t: LeasedTask<FetchTaskData>): Promise<void> {
+  private async handle(t: LeasedTask<FetchTaskData>, fetched: () => void): Promise<void> {
     const { url, role } = t.data;
     const host = t.hostKey;
     if (role !== "robots" && !this.rulesFor(host).allows(url)) {
@@ -337,18 +370,24 @@ export class Crawler {
     let res: FetchResponse;
     this.fetches++;
     try {
-      res = await fetchOnce(
-        { url, ...(t.data.form !== undefined ? { form: t.data.form } : {}), headers },
-        {
-          userAgent: this.userAgent,
-          ...(this.cfg.limits ? { limits: this.cfg.limits } : {}),
-          ...(this.cfg.connectTo ? { connectTo: this.cfg.connectTo } : {}),
-        },
+      res = await this.requests.add(() =>
+        fetchOnce(
+          { url, ...(t.data.form !== undefined ? { form: t.data.form } : {}), headers },
+          {
+            userAgent: this.userAgent,
+            ...(this.cfg.limits ? { limits: this.cfg.limits } : {}),
+            ...(this.cfg.connectTo ? { connectTo: this.cfg.connectTo } : {}),
+          },
+        ),
       );
     } catch (err) {
       this.fetchFailed(t, err, started);
+      fetched();
       return;
     }
+    // The gate closes before the host is freed, so the next lease already sees it.
+    this.frontier.deferHost(host, this.now() + this.politeGap(host));
+    fetched();
     this.cfg.log?.({ type: "fetch", url, role, status: res.status, ms: this.now() - started });
     await this.cfg.archive?.write(res, t.data.form);
     await this.answered(t, res, started);
@@ -645,7 +684,7 @@ export class Crawler {
       const pending = await extractForStore(
         this.store,
         { bytes: body, locator: url, ...(contentType ? { contentType } : {}), hints },
-        this.cfg.extract ?? extractReport,
+        this.extract,
       );
       this.store.atomically(() => {
         common(sha);

@@ -50,7 +50,9 @@ const REPORT_WORDS = /年度报告|年报|年度工作报告/;
 const COLUMN_URL = /(?:^|[/_.-])(?:nb|gknb|xxgknb|zfxxgknb|ndbg|xxgkndbg|gzndbg|zfxxgkndbg)(?:[/_.-]|$)/i;
 /** Titles that mention reports but are other documents (spec §1; issue 5 §5). */
 const LOOK_ALIKE =
-  /政府工作报告|网站工作年度报表|政府网站.{0,6}报表|预算|决算|统计年报|统计公报|统计年鉴|公开指南|公开制度|审计|国民经济和社会发展/;
+  /政府工作报告|网站工作年度报表|政府网站.{0,6}报表|预算|决算|统计年报|统计公报|统计年鉴|公开指南|公开制度|审计(?:工作)?报告|国民经济和社会发展/;
+/** The report's own name; it wins over look-alike words that an agency's name may contain (审计局, 统计局). */
+const REPORT_TITLE = /(?:政府信息|政务|信息)公开(?:工作)?(?:年度)?(?:报告|年报)|年度政府信息公开/;
 /** Navigation words that lead away from reports inside the open-government area. */
 const NAV_NOISE = /指南|制度|规定|办法|意见箱|信箱|依申请公开$|申请表|登录|注册|English/i;
 const NEXT_PAGE = /^(?:下一页|下页|尾页|末页|>|›|»|后一页)$/;
@@ -186,7 +188,7 @@ export function discover(input: DiscoverInput): Discovery {
     const year = yearOf(text);
     const reportWords = REPORT_WORDS.test(text);
     const openGov = OPEN_GOV_TEXT.test(text);
-    if (reportWords && LOOK_ALIKE.test(text)) {
+    if (reportWords && LOOK_ALIKE.test(text) && !REPORT_TITLE.test(text)) {
       out.rejected.push({ url, text, why: "look-alike title" });
       continue;
     }
@@ -194,7 +196,7 @@ export function discover(input: DiscoverInput): Discovery {
 
     if (role === "report") {
       // A report page's own attachments (the PDF/Word/scan of the same report).
-      if (kind !== "page" && !LOOK_ALIKE.test(text))
+      if (kind !== "page" && (!LOOK_ALIKE.test(text) || REPORT_TITLE.test(text)))
         add({
           url,
           role: "attachment",

@@ -351,6 +351,17 @@ CREATE TABLE crawl_fetches (
 );
 CREATE INDEX crawl_fetches_frontier ON crawl_fetches(frontier_id);
 
+-- One row per \`nianbao crawl\` invocation (a February and an April pass, a resumed crawl…).
+CREATE TABLE crawl_passes (
+  id           INTEGER PRIMARY KEY,
+  started_at   TEXT NOT NULL,
+  finished_at  TEXT,
+  years        TEXT NOT NULL,
+  seeds        INTEGER NOT NULL,
+  fetches      INTEGER,
+  summary      TEXT
+);
+
 CREATE TABLE crawl_offsite (
   id          INTEGER PRIMARY KEY,
   url         TEXT NOT NULL,

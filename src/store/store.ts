@@ -512,6 +512,11 @@ export class Store {
     return row?.bytes ?? null;
   }
 
+  /** The connection for read-only queries by other modules (the crawl's completion report). */
+  get reader(): Database.Database {
+    return this.db;
+  }
+
   /** Runs `fn` in one IMMEDIATE transaction; saves inside it become savepoints of that transaction. */
   atomically<T>(fn: () => T): T {
     if (!this.writes) throw new StoreError("store is open read-only");
