@@ -471,45 +471,6 @@ export class Crawler {
       this.frontier.deferHost(host, now + gap);
     };
 
-    if (role === "robots") {
-      const policy = robotsPolicy(
-        res.status,
-        res.body,
-        res.headers["content-type"],
-        this.robotsAgent,
-        this.opts.maxCrawlDelayMs,
-      );
-      if (policy.kind === "unreachable" && t.attempts < t.maxAttempts) {
-        this.store.atomically(() => {
-          common(null);
-          this.frontier.retry(
-            t.id,
-            now + this.opts.retryBaseMs * 2 ** (t.attempts - 1),
-            policy.notes.join("; "),
-          );
-        });
-        return;
-      }
-      this.store.atomically(() => {
-        const sha =
-          res.status === 200
-            ? this.store.putBlob(res.body, res.headers["content-type"] ?? "text/plain", t.data.url)
-            : null;
-        common(sha);
-        this.frontier.setRobots(host, policy.kind, policy.text, policy.crawlDelayMs);
-        for (const n of policy.notes) this.frontier.noteHost(host, n);
-        this.frontier.complete(t.id, {
-          ...base,
-          sha256: sha,
-          state: "done",
-          outcome: `robots-${policy.kind}`,
-        });
-      });
-      this.robots.delete(host);
-      for (const n of policy.notes) this.cfg.log?.({ type: "host", host, note: n });
-      return;
-    }
-
     if (isChallenge(res.status, res.body)) {
       const note = `anti-bot challenge (HTTP ${res.status}): reported, not bypassed`;
       this.store.atomically(() => {
@@ -538,6 +499,47 @@ export class Crawler {
           `HTTP ${res.status}: backed off (Retry-After ${res.headers["retry-after"] ?? "absent"})`,
         );
       });
+      return;
+    }
+
+    if (role === "robots") {
+      const policy = robotsPolicy(
+        res.status,
+        res.body,
+        res.headers["content-type"],
+        this.robotsAgent,
+        this.opts.maxCrawlDelayMs,
+      );
+      if (policy.kind === "unreachable" && t.attempts < t.maxAttempts) {
+        this.store.atomically(() => {
+          common(null);
+          this.frontier.retry(
+            t.id,
+            now + this.opts.retryBaseMs * 2 ** (t.attempts - 1),
+            policy.notes.join("; "),
+          );
+        });
+        return;
+      }
+      this.store.atomically(() => {
+        const sha =
+          res.status === 200
+            ? this.store.putBlob(res.body, res.headers["content-type"] ?? "text/plain", t.data.url)
+            : null;
+        common(sha);
+        this.frontier.setRobots(host, policy.kind, policy.text, policy.crawlDelayMs);
+        // The delay the file asks for starts with the request that fetched it.
+        this.frontier.deferHost(host, now + Math.max(this.opts.minDelayMs, policy.crawlDelayMs ?? 0));
+        for (const n of policy.notes) this.frontier.noteHost(host, n);
+        this.frontier.complete(t.id, {
+          ...base,
+          sha256: sha,
+          state: "done",
+          outcome: `robots-${policy.kind}`,
+        });
+      });
+      this.robots.delete(host);
+      for (const n of policy.notes) this.cfg.log?.({ type: "host", host, note: n });
       return;
     }
 

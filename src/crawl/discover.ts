@@ -188,7 +188,7 @@ export function discover(input: DiscoverInput): Discovery {
     const year = yearOf(text);
     const reportWords = REPORT_WORDS.test(text);
     const openGov = OPEN_GOV_TEXT.test(text);
-    if (reportWords && LOOK_ALIKE.test(text) && !REPORT_TITLE.test(text)) {
+    if (LOOK_ALIKE.test(text) && !REPORT_TITLE.test(text)) {
       out.rejected.push({ url, text, why: "look-alike title" });
       continue;
     }
@@ -247,11 +247,9 @@ export function discover(input: DiscoverInput): Discovery {
       add({ url, role: "list", text, yearHint: null, listedDate: null, score: 7, why: "report column URL" });
       continue;
     }
-    if (
-      (role === "entry" || role === "nav") &&
-      !NAV_NOISE.test(text) &&
-      (openGov || (OPEN_GOV_URL.test(path) && text.length <= 12))
-    ) {
+    // Inside the open-government area every link carries its URL token: there only the words count.
+    const navByUrl = role === "entry" && OPEN_GOV_URL.test(path) && text.length <= 12;
+    if ((role === "entry" || role === "nav") && !NAV_NOISE.test(text) && (openGov || navByUrl)) {
       add({
         url,
         role: "nav",

@@ -1,0 +1,188 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WARCParser } from "warcio";
+import { type CompletionRow, completionReport } from "../../src/crawl/completion.js";
+import { Crawler, type CrawlOptions, type CrawlSummary } from "../../src/crawl/crawler.js";
+import { WarcWriter } from "../../src/crawl/warc.js";
+import { type SimServer, startSimServer } from "../../src/sim/server.js";
+import { buildSimWeb, SPAM_HOST, truth } from "../../src/sim/web.js";
+import { openStore, type Store } from "../../src/store/store.js";
+
+const MIN_DELAY = 40;
+const CAPPED_DELAY = 400;
+const web = buildSimWeb({ sites: 8, seed: 42, years: [2021, 2022, 2023] });
+const expected = truth(web);
+let srv: SimServer;
+let dir: string;
+let store: Store;
+let summary: CrawlSummary;
+let completion: CompletionRow[];
+let warcFile: string;
+
+const options = (): CrawlOptions => ({
+  minDelayMs: MIN_DELAY,
+  maxCrawlDelayMs: CAPPED_DELAY,
+  retryBaseMs: 100,
+  connectTo: () => ({ host: "127.0.0.1", port: srv.port }),
+  limits: { connectTimeoutMs: 2000, idleTimeoutMs: 3000, totalTimeoutMs: 10_000 },
+});
+
+beforeAll(async () => {
+  srv = await startSimServer(web);
+  dir = mkdtempSync(path.join(os.tmpdir(), "nianbao-crawl-"));
+  store = openStore(path.join(dir, "crawl.db"));
+  const warc = new WarcWriter(dir, "nianbao-test");
+  warcFile = warc.file;
+  const crawler = new Crawler(store, { ...options(), archive: warc });
+  crawler.seed(
+    web.sites.map((s) => ({
+      siteCode: null,
+      name: s.agency.name,
+      region: s.agency.region,
+      level: s.agency.level,
+      entryUrl: `http://${s.host}/`,
+    })),
+  );
+  summary = await crawler.run();
+  await warc.close();
+  completion = completionReport(store.reader, web.years);
+}, 120_000);
+
+afterAll(async () => {
+  store?.close();
+  await srv?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const row = (agency: string, year: number) => completion.find((r) => r.agency === agency && r.year === year);
+
+describe("a crawl of the simulated government web", () => {
+  it("finds every report placed on crawlable pages, at its final URL, with its publication date", () => {
+    const reachable = expected.filter((t) => t.url !== "missing" && !t.dead && !t.blockedByRobots);
+    expect(reachable.length).toBeGreaterThan(12);
+    for (const t of reachable) {
+      const r = row(t.agency, t.year);
+      expect(r?.status, `${t.agency} ${t.year}`).toBe("found");
+      expect(r?.url).toBe(t.url);
+      expect(r?.linkedAs).toBe(t.linkedAs);
+      expect(r?.publishedAt?.slice(0, 10)).toBe(t.publishedAt?.slice(0, 10));
+      expect(r?.deadline).toBe(t.deadline);
+      expect(r?.late).toBe(t.late);
+      expect(r?.extraction).toBe("ok");
+    }
+  });
+
+  it("matches the truth for missing, dead and robots-blocked agencies", () => {
+    for (const t of expected) {
+      const r = row(t.agency, t.year);
+      if (t.dead) expect(r?.status).toBe("failed");
+      else if (t.blockedByRobots) expect(r?.status).toBe("blocked");
+      else if (t.url === "missing")
+        expect([r?.status, r?.reason]).toEqual(["not-found", "no report for this year on the crawled site"]);
+    }
+    expect(summary.hosts.dead).toEqual([web.specials.deadHost]);
+    expect(summary.hosts.robotsBlocked).toEqual([web.specials.robotsBlockedHost]);
+    expect(completion).toHaveLength(web.sites.length * web.years.length);
+  });
+
+  it("ingests no look-alike, no spam copy and never enters the calendar trap", () => {
+    const paths = srv.requests.map((r) => `${r.host}${r.path}`);
+    expect(srv.requests.filter((r) => r.host === SPAM_HOST)).toEqual([]);
+    expect(paths.filter((p) => p.includes("/other/la_"))).toEqual([]);
+    expect(paths.filter((p) => p.includes("/calendar"))).toEqual([]);
+    const locators = store.reader
+      .prepare<[], { locator: string; organ: string | null }>("SELECT locator, organ FROM reports")
+      .all();
+    expect(locators.some((l) => l.locator.includes(SPAM_HOST) || l.locator.includes("/other/"))).toBe(false);
+  });
+
+  it("is polite: robots.txt first and once per host, gaps between requests, Crawl-delay, Retry-After, no disallowed path", () => {
+    const byHost = new Map<string, typeof srv.requests>();
+    for (const r of srv.requests) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+    for (const [host, reqs] of byHost) {
+      expect(reqs[0]?.path, host).toBe("/robots.txt");
+      // Read once per host; asked again only after a 429 or while a dead host gets its attempts.
+      const answered = reqs.filter((r) => r.path === "/robots.txt" && r.status !== 0 && r.status !== 429);
+      expect(answered, host).toHaveLength(host === web.specials.deadHost ? 0 : 1);
+      const minGap = host === web.specials.crawlDelayHost ? CAPPED_DELAY : MIN_DELAY;
+      for (let i = 1; i < reqs.length; i++) {
+        const gap = (reqs[i]?.at ?? 0) - (reqs[i - 1]?.at ?? 0);
+        expect(gap, `${host} ${reqs[i]?.path}`).toBeGreaterThanOrEqual(minGap - 5);
+        if (reqs[i - 1]?.status === 429) expect(gap, `Retry-After on ${host}`).toBeGreaterThanOrEqual(990);
+      }
+    }
+    const blocked = web.sites.find((s) => s.host === web.specials.robotsBlockedHost);
+    const column = blocked?.column ?? "/none/";
+    expect(
+      byHost
+        .get(web.specials.robotsBlockedHost)
+        ?.some((r) => r.path.startsWith(column.replace(/index\.html$/, ""))),
+    ).toBe(false);
+    expect(byHost.get(web.specials.deadHost)?.length).toBeLessThanOrEqual(3);
+    const notes = store.reader.prepare<[string], { notes: string }>(
+      "SELECT notes FROM crawl_hosts WHERE host = ?",
+    );
+    expect(notes.get(web.specials.crawlDelayHost)?.notes).toMatch(/Crawl-delay 2s capped/);
+    expect(notes.get(web.specials.rateLimitedHost)?.notes).toMatch(/HTTP 429/);
+    expect(notes.get(web.specials.deadHost)?.notes).toMatch(/dead host/);
+  });
+
+  it("keeps provenance: the report's bytes, its URL, the catalogue's agency and level", () => {
+    const t = expected.find(
+      (x) => x.url !== "missing" && !x.dead && !x.blockedByRobots && x.level === "government",
+    );
+    const r = t ? row(t.agency, t.year) : undefined;
+    expect(r?.reportId).toBeTypeOf("number");
+    const stored = store.getReport(r?.reportId ?? -1);
+    expect(stored?.report.meta.organ).toBe(t?.agency);
+    expect(stored?.summary.locator).toBe(t?.url);
+    const src = store.reader
+      .prepare<[string], { n: number }>("SELECT count(*) AS n FROM blob_sources WHERE locator = ?")
+      .get(t?.url ?? "");
+    expect(src?.n).toBe(1);
+    expect(Object.keys(stored?.report.cells ?? {}).length).toBeGreaterThan(150);
+  });
+
+  it("fetches nothing again when the same crawl is run after it completed", async () => {
+    const before = srv.requests.length;
+    const again = await new Crawler(store, options()).run();
+    expect(again.fetches).toBe(0);
+    expect(srv.requests.length).toBe(before);
+  });
+
+  it("archives every exchange as WARC/1.1 with a CDXJ index pointing at each response", async () => {
+    const responses: string[] = [];
+    let requests = 0;
+    const warcBytes = readFileSync(warcFile);
+    for await (const record of WARCParser.iterRecords([warcBytes])) {
+      expect(record.warcHeaders.protocol).toBe("WARC/1.1");
+      if (record.warcType === "response") responses.push(record.warcTargetURI ?? "");
+      if (record.warcType === "request") requests++;
+      await record.readFully();
+    }
+    const answered = srv.requests.filter((r) => r.status !== 0).length;
+    expect(responses.length).toBe(answered);
+    expect(requests).toBe(answered);
+    const cdxj = readdirSync(dir).find((f) => f.endsWith(".cdxj"));
+    const lines = readFileSync(path.join(dir, cdxj ?? "missing"), "utf8")
+      .trim()
+      .split("\n");
+    expect(lines).toHaveLength(answered);
+    expect([...lines].sort()).toEqual(lines);
+    const sample = lines.find((l) => l.includes(".pdf"));
+    const meta = JSON.parse(sample?.slice(sample.indexOf("{")) ?? "{}") as {
+      offset: string;
+      length: string;
+      url: string;
+    };
+    const slice = warcBytes.subarray(Number(meta.offset), Number(meta.offset) + Number(meta.length));
+    for await (const record of WARCParser.iterRecords([slice])) {
+      expect(record.warcType).toBe("response");
+      expect(record.warcTargetURI).toBe(meta.url);
+      const payload = await record.readFully();
+      expect(Buffer.from(payload).subarray(0, 5).toString()).toBe("%PDF-");
+    }
+  });
+});
