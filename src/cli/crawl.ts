@@ -81,6 +81,7 @@ export interface CrawlCliOptions {
   maxBytes: number;
   quiet?: boolean;
   json?: boolean;
+  refresh?: boolean;
 }
 
 function readSeeds(o: CrawlCliOptions, urls: string[], err: NodeJS.WritableStream): Seed[] {
@@ -104,6 +105,7 @@ export async function crawlPass(
   seeds: Seed[],
   years: number[],
   opts: CrawlOptions,
+  refresh = false,
 ): Promise<{ summary: CrawlSummary; completion: CompletionRow[] }> {
   const db = store.connection;
   const crawler = new Crawler(store, opts);
@@ -111,6 +113,7 @@ export async function crawlPass(
   if (seeds.length === 0 && known === 0)
     throw new CrawlUsageError("nothing to crawl: give --seeds FILE or URLs");
   crawler.seed(seeds);
+  if (refresh) crawler.newPass();
   const pass = Number(
     db
       .prepare("INSERT INTO crawl_passes(started_at, years, seeds) VALUES (?, ?, ?)")
@@ -161,28 +164,34 @@ export async function runCrawl(urls: string[], o: CrawlCliOptions): Promise<numb
   }
   let fetched = 0;
   try {
-    const { summary, completion } = await crawlPass(store, seeds, years, {
-      concurrency: o.concurrency,
-      minDelayMs: o.delay,
-      maxCrawlDelayMs: o.maxCrawlDelay,
-      maxDepth: o.maxDepth,
-      limits: { totalTimeoutMs: o.timeout, maxBytes: o.maxBytes },
-      archive: warc,
-      ...(o.contact ? { contact: o.contact } : {}),
-      ...(o.connectTo ? { connectTo: parseConnectTo(o.connectTo) } : {}),
-      ...(o.allowHost ? { allowHosts: o.allowHost } : {}),
-      ...(o.maxFetches !== undefined ? { maxFetches: o.maxFetches } : {}),
-      log: (e) => {
-        if (o.quiet) return;
-        if (e.type === "fetch") {
-          fetched++;
-          if (e.status === null || e.status >= 400)
-            err.write(`  ${e.status ?? "ERR"} ${e.url}${e.error ? ` (${e.error})` : ""}\n`);
-          else if (fetched % 25 === 0) err.write(`  … ${fetched} requests\n`);
-        } else if (e.type === "host") err.write(`  [${e.host}] ${e.note}\n`);
-        else if (e.type === "blocked") err.write(`  blocked (${e.why}) ${e.url}\n`);
+    const { summary, completion } = await crawlPass(
+      store,
+      seeds,
+      years,
+      {
+        concurrency: o.concurrency,
+        minDelayMs: o.delay,
+        maxCrawlDelayMs: o.maxCrawlDelay,
+        maxDepth: o.maxDepth,
+        limits: { totalTimeoutMs: o.timeout, maxBytes: o.maxBytes },
+        archive: warc,
+        ...(o.contact ? { contact: o.contact } : {}),
+        ...(o.connectTo ? { connectTo: parseConnectTo(o.connectTo) } : {}),
+        ...(o.allowHost ? { allowHosts: o.allowHost } : {}),
+        ...(o.maxFetches !== undefined ? { maxFetches: o.maxFetches } : {}),
+        log: (e) => {
+          if (o.quiet) return;
+          if (e.type === "fetch") {
+            fetched++;
+            if (e.status === null || e.status >= 400)
+              err.write(`  ${e.status ?? "ERR"} ${e.url}${e.error ? ` (${e.error})` : ""}\n`);
+            else if (fetched % 25 === 0) err.write(`  … ${fetched} requests\n`);
+          } else if (e.type === "host") err.write(`  [${e.host}] ${e.note}\n`);
+          else if (e.type === "blocked") err.write(`  blocked (${e.why}) ${e.url}\n`);
+        },
       },
-    });
+      o.refresh === true,
+    );
     if (warc) {
       await warc.close();
       mergeCdxj(warc.dir);

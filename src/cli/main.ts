@@ -434,6 +434,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--connect-to <host:port>", "connect every request to this address (tests, mirrors)")
     .option("--allow-host <host>", "treat a non-gov.cn host as in scope (repeatable)", collect)
     .option("--max-fetches <n>", "pause after this many requests", intOption)
+    .option("--refresh", "new pass over known sites: re-check list pages (conditional GET), retry dead hosts")
     .option("--quiet", "no progress lines")
     .option("--json", "machine-readable summary and completion report")
     .action(async (urls: string[], o) => setExit(await runCrawl(urls, o)));

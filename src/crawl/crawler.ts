@@ -230,6 +230,14 @@ export class Crawler {
     };
   }
 
+  /** Begins a new pass: pages that lead to reports are checked again (conditionally), documents are not refetched. */
+  newPass(): number {
+    const n = this.store.atomically(() => this.frontier.reopenForNewPass());
+    this.robots.clear();
+    this.urlsPerHost.clear();
+    return n;
+  }
+
   /** Runs until the frontier has nothing left (or `maxFetches`); safe to call again after a crash. */
   async run(): Promise<CrawlSummary> {
     const db = this.store.connection;

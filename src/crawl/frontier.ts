@@ -84,7 +84,7 @@ export class Frontier implements TaskQueue<FetchTaskData> {
   private readonly st;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly owner: string,
     private readonly leaseMs: number,
     clock: () => number = Date.now,
@@ -293,6 +293,26 @@ export class Frontier implements TaskQueue<FetchTaskData> {
   reclaim(): number {
     const n = this.st.reclaim.run(this.iso(), this.now(), this.owner).changes;
     this.st.allHostsWork.run();
+    return n;
+  }
+
+  /**
+   * Starts a new pass over known sites (the April pass after the February one): navigation and
+   * list pages, robots.txt and everything that failed for a transient reason become pending again.
+   * Their validators (ETag, Last-Modified) and last bytes stay, so unchanged pages answer 304.
+   * Documents already fetched are not fetched again. Returns the tasks reopened.
+   */
+  reopenForNewPass(): number {
+    const at = this.iso();
+    const n = this.db
+      .prepare(
+        `UPDATE crawl_frontier SET state = 'pending', attempts = 0, not_before = 0, lease_owner = NULL, lease_until = NULL,
+           error = NULL, updated_at = ?
+         WHERE (state = 'done' AND role IN ('robots', 'entry', 'nav', 'list'))
+            OR (state IN ('failed', 'blocked') AND outcome IN ('dead-host', 'gave-up', 'challenge', 'fault', 'robots'))`,
+      )
+      .run(at).changes;
+    this.db.prepare("UPDATE crawl_hosts SET state = 'ok', failures = 0, next_at = 0, has_work = 1").run();
     return n;
   }
 
