@@ -276,7 +276,11 @@ export class Crawler {
       const leased = free > 0 ? this.store.atomically(() => this.frontier.lease(FETCH_KIND, free, busy)) : [];
       for (const t of leased) {
         busy.add(t.hostKey);
+        // Once per task: by the time this task's extraction ends, another task may hold the host.
+        let freed = false;
         const fetched = (): void => {
+          if (freed) return;
+          freed = true;
           busy.delete(t.hostKey);
           wake.ring();
         };
