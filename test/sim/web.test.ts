@@ -1,7 +1,7 @@
 import { type IncomingHttpHeaders, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimServer, startSimServer } from "../../src/sim/server.js";
-import { buildSimWeb, robotsAllows, type SimSite, truth } from "../../src/sim/web.js";
+import { buildSimWeb, findSite, MIN_SITES, robotsAllows, type SimSite, truth } from "../../src/sim/web.js";
 
 interface Got {
   status: number;
@@ -35,7 +35,7 @@ function get(port: number, host: string, path: string, method = "GET", form?: st
 
 const hrefs = (html: string): string[] =>
   [...html.matchAll(/href="([^"]*)"/g)].map((m) => (m[1] ?? "").replace(/&amp;/g, "&"));
-const web = buildSimWeb({ sites: 7, seed: 42 });
+const web = buildSimWeb({ sites: MIN_SITES + 1, seed: 42 });
 const site = (i: number): SimSite => {
   const s = web.sites[i];
   if (!s) throw new Error(`no site ${i}`);
@@ -44,8 +44,8 @@ const site = (i: number): SimSite => {
 
 describe("buildSimWeb", () => {
   it("is deterministic in the seed", () => {
-    expect(buildSimWeb({ sites: 7, seed: 42 })).toEqual(web);
-    expect(buildSimWeb({ sites: 7, seed: 43 }).sites.map((s) => s.host)).not.toEqual(
+    expect(buildSimWeb({ sites: MIN_SITES + 1, seed: 42 })).toEqual(web);
+    expect(buildSimWeb({ sites: MIN_SITES + 1, seed: 43 }).sites.map((s) => s.host)).not.toEqual(
       web.sites.map((s) => s.host),
     );
   });
@@ -55,23 +55,33 @@ describe("buildSimWeb", () => {
     expect(new Set(hosts).size).toBe(hosts.length);
     for (const h of hosts) expect(h).toMatch(/^www\.[a-z]+\.gov\.cn$/);
     expect(web.spam.host).not.toMatch(/\.gov\.cn$/);
-    expect(new Set(web.sites.map((s) => s.style))).toEqual(new Set(["trs", "hanweb", "generic"]));
+    expect(new Set(web.sites.map((s) => s.style))).toEqual(new Set(["trs", "hanweb", "generic", "gkmlpt"]));
     expect(new Set(web.sites.map((s) => s.agency.level))).toEqual(new Set(["department", "government"]));
     expect(() => buildSimWeb({ sites: 3, seed: 1 })).toThrow(RangeError);
   });
 
   it("truth agrees with the pages", () => {
     const rows = truth(web);
-    expect(rows).toHaveLength(web.sites.length * web.years.length);
+    const agencies = web.sites.reduce((n, s) => n + s.agencies.length, 0);
+    expect(agencies).toBeGreaterThan(web.sites.length);
+    expect(rows).toHaveLength(agencies * web.years.length);
     for (const row of rows) {
       expect(row.host).toMatch(/\.gov\.cn$/);
-      const s = web.sites.find((x) => x.host === row.host);
-      if (!s) throw new Error(row.host);
       if (row.url === "missing") {
         expect(row.publishedAt).toBeNull();
         continue;
       }
+      const s = findSite(web, new URL(row.url).host);
+      if (!s) throw new Error(row.url);
       const page = s.pages[new URL(row.url).pathname];
+      expect(page?.lastModified).toBe(
+        new Date(`${row.publishedAt?.replace(" ", "T")}:00+08:00`).toUTCString(),
+      );
+      if (row.form !== "html" && row.form !== "img-stack") {
+        expect(page?.file).toMatch(/\.(pdf|docx?)$/);
+        expect(row.attachment).toBeNull();
+        continue;
+      }
       expect(page?.status).toBe(200);
       const bytes =
         typeof page?.body === "string" ? Buffer.from(page.body) : (page?.body ?? new Uint8Array());
@@ -94,8 +104,10 @@ describe("buildSimWeb", () => {
     expect(rows.some((r) => r.blockedByRobots)).toBe(true);
     expect(rows.filter((r) => r.dead).every((r) => r.host === web.specials.deadHost)).toBe(true);
     expect(rows.filter((r) => r.gbk).length).toBeGreaterThan(1);
-    for (const s of web.sites)
-      expect(truth(web).filter((r) => r.host === s.host && r.attachment)).toHaveLength(1);
+    // The newest HTML-form report of each agency carries a PDF attachment.
+    const newest = web.years[web.years.length - 1];
+    for (const r of rows.filter((x) => x.year === newest))
+      expect(r.attachment !== null).toBe(r.form === "html");
   });
 
   it("parses its own robots files", () => {
