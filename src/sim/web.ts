@@ -910,6 +910,8 @@ function hugeRobots(): string {
   pad(ROBOTS_MAX_BYTES + 4096);
   s += "Disallow: /\n";
   pad(5 * 1024 * 1024);
+  const rest = 5 * 1024 * 1024 - Buffer.byteLength(s);
+  if (rest > 0) s += `${"#".repeat(rest - 1)}\n`;
   return s;
 }
 
