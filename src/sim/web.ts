@@ -406,6 +406,10 @@ function lazyBody(page: Page, render: () => string | Uint8Array): Page {
       }
       return b;
     },
+    set(v: string | Uint8Array | undefined): void {
+      bodyCache.delete(id);
+      Object.defineProperty(page, "body", { value: v, writable: true, enumerable: true, configurable: true });
+    },
   });
   return page;
 }
@@ -901,7 +905,7 @@ const sortItems = (items: Item[]): Item[] =>
 /** 5 MiB robots.txt: `User-agent: *`, comment padding, the only `Disallow` just after 500 KiB, more padding. */
 function hugeRobots(): string {
   const line = `# ${"robots.txt padding ".repeat(3).trim()}\n`;
-  const head = "User-agent: *\nCrawl-delay: 1\n";
+  const head = "User-agent: *\n";
   let s = head;
   const pad = (limit: number): void => {
     const n = Math.max(0, Math.floor((limit - Buffer.byteLength(s)) / Buffer.byteLength(line)));
