@@ -1037,7 +1037,7 @@ export function buildSimWeb(opts: BuildSimWebOptions): SimWeb {
     const items = placeReports(ctx);
 
     // Look-alikes: real pages that must not be taken for annual reports.
-    const lookAlikeArea = style === "gkmlpt" ? "/gkmlpt/content/other/" : openArea;
+    const lookAlikeArea = style === "gkmlpt" ? "/gkmlpt/content/" : openArea;
     LOOK_ALIKES(agency.name, latest).forEach((la, k) => {
       const p = `${lookAlikeArea}other/la_${k}_${randInt(srng, 1000, 9999)}.html`;
       site.pages[p] = htmlPage(la.title, `<h1>${esc(la.title)}</h1>\n<p>${esc(la.text)}</p>`);
@@ -1442,6 +1442,11 @@ export interface TruthRow {
   form: ReportForm | null;
   /** The host answers an anti-bot challenge: reports unreachable, to be reported, never defeated. */
   challenge: boolean;
+  /**
+   * What the completion report (issue 5 §7) should say for this agency and year: `failed` (dead host),
+   * `blocked` (challenge or robots), `not-found` (missing), else `found` (at `url`).
+   */
+  completion: "found" | "not-found" | "blocked" | "failed";
 }
 
 /** Per agency and year: what exists, when it was published, and what a polite crawler may fetch. */
@@ -1476,7 +1481,16 @@ export function truth(web: SimWeb): TruthRow[] {
         entryUrl: a.entryUrl,
         form: r.form,
         challenge: site.challenge !== undefined,
+        completion: "found",
       });
+      const row = rows[rows.length - 1] as TruthRow;
+      row.completion = row.dead
+        ? "failed"
+        : row.challenge || row.blockedByRobots
+          ? "blocked"
+          : row.url === "missing"
+            ? "not-found"
+            : "found";
     }
   }
   return rows;
