@@ -1389,6 +1389,8 @@ export interface SeedRow {
   /** 网站标识码-like, 10 characters, unique per agency. */
   siteCode: string;
   agency: string;
+  /** The same as `agency` (the crawler's JSON seed schema names it `name`). */
+  name: string;
   /** Six-digit region code. */
   region: string;
   level: Level;
@@ -1401,6 +1403,7 @@ export function seeds(web: SimWeb): SeedRow[] {
     s.agencies.map((a) => ({
       siteCode: a.siteCode,
       agency: a.name,
+      name: a.name,
       region: a.region,
       level: a.level,
       entryUrl: a.entryUrl,
