@@ -4,12 +4,12 @@
  */
 
 import { startSimServer } from "../sim/server.js";
-import { buildSimWeb } from "../sim/web.js";
+import { buildSimWeb, seeds as simSeeds } from "../sim/web.js";
 import { openStore } from "../store/store.js";
 import { crawlPass, renderCompletion } from "./crawl.js";
 
 export async function demoCrawl(db: string, out: NodeJS.WritableStream): Promise<void> {
-  const web = buildSimWeb({ sites: 8, seed: 2026, years: [2022, 2023, 2024] });
+  const web = buildSimWeb({ sites: 24, seed: 2026, years: [2022, 2023, 2024] });
   const server = await startSimServer(web);
   const store = openStore(db);
   try {
@@ -29,7 +29,12 @@ export async function demoCrawl(db: string, out: NodeJS.WritableStream): Promise
       minDelayMs: 20,
       maxCrawlDelayMs: 300,
       retryBaseMs: 200,
-      limits: { totalTimeoutMs: 10_000, idleTimeoutMs: 3000, connectTimeoutMs: 2000 },
+      limits: {
+        totalTimeoutMs: 3000,
+        idleTimeoutMs: 3000,
+        connectTimeoutMs: 2000,
+        maxBytes: 32 * 1024 * 1024,
+      },
     });
     out.write(`请求 ${summary.fetches} 次，文档 ${summary.reports} 份\n`);
     renderCompletion(completion, out);

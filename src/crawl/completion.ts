@@ -55,6 +55,7 @@ interface DocRow {
   report_id: number | null;
   r_year: number | null;
   published_at: string | null;
+  listed_date: string | null;
   r_status: string | null;
   run_status: string | null;
 }
@@ -82,7 +83,7 @@ export function completionReport(db: Database.Database, years: readonly number[]
   const docs = db
     .prepare<[], DocRow>(
       `SELECT f.agency_id, f.role, f.url, json_extract(f.data, '$.linkedAs') AS linked_as,
-              json_extract(f.data, '$.yearHint') AS year_hint, f.report_id,
+              json_extract(f.data, '$.yearHint') AS year_hint, json_extract(f.data, '$.listedDate') AS listed_date, f.report_id,
               r.year AS r_year, r.published_at, r.status AS r_status, x.status AS run_status
        FROM crawl_frontier f
        LEFT JOIN reports r ON r.id = f.report_id
@@ -137,9 +138,10 @@ export function completionReport(db: Database.Database, years: readonly number[]
         deadline,
         late: null,
       };
-      // An attachment belongs to the year of the page that carries it; a report page to its own.
+      // The year the site files the document under (the link's title; an attachment inherits its
+      // page's), else the year the document states.
       const candidates = mine
-        .filter((d) => (d.role === "attachment" ? d.year_hint : (d.r_year ?? d.year_hint)) === year)
+        .filter((d) => (d.year_hint ?? d.r_year) === year)
         .sort(
           (x, y) =>
             (ROLE_RANK[x.role] ?? 9) - (ROLE_RANK[y.role] ?? 9) ||
@@ -153,7 +155,9 @@ export function completionReport(db: Database.Database, years: readonly number[]
         row.linkedAs = best.linked_as ?? best.url;
         row.reportId = best.report_id;
         row.extraction = best.r_status ?? best.run_status;
-        const pub = candidates.map((c) => c.published_at).find((p) => p !== null) ?? null;
+        // When the site published it: the date it lists beside the link (or the page's PubDate, which
+        // extraction reads), before a date printed inside a file, which is often its signing date.
+        const pub = candidates.map((c) => c.listed_date ?? c.published_at).find((p) => p !== null) ?? null;
         row.publishedAt = pub;
         row.late = pub && deadline ? pub.slice(0, 10) > deadline : null;
         out.push(row);

@@ -446,7 +446,7 @@ export class Crawler {
         return;
       }
       const backoff = this.opts.retryBaseMs * 2 ** (t.attempts - 1);
-      this.frontier.retry(t.id, this.now() + backoff, `${e.code}: ${e.message}`);
+      this.frontier.retry(t.id, this.now() + backoff, `${e.code}: ${e.message}`, e.code);
     });
   }
 
@@ -514,6 +514,14 @@ export class Crawler {
       return;
     }
 
+    if (role === "robots" && res.status === 304) {
+      // Unchanged since the last pass: the rules already stored stand.
+      this.store.atomically(() => {
+        common(null);
+        this.frontier.complete(t.id, { ...base, state: "done", outcome: "robots-unchanged" });
+      });
+      return;
+    }
     if (role === "robots") {
       const policy = robotsPolicy(
         res.status,
@@ -566,6 +574,13 @@ export class Crawler {
             state: "failed",
             outcome: "bad-redirect",
             error: `HTTP ${res.status} without a usable Location`,
+          });
+        } else if (target === t.data.url || (t.data.chain ?? []).includes(target)) {
+          this.frontier.complete(t.id, {
+            ...base,
+            state: "failed",
+            outcome: "redirect-loop",
+            error: `redirect loop: ${[...(t.data.chain ?? []), t.data.url, target].join(" → ")}`,
           });
         } else if (hops > this.opts.maxRedirects) {
           this.frontier.complete(t.id, {
@@ -629,6 +644,7 @@ export class Crawler {
         url: target,
         form: undefined,
         hops,
+        chain: [...(t.data.chain ?? []), t.data.url],
         parentId: t.id,
         linkedAs: t.data.linkedAs ?? t.data.url,
       } as FetchTaskData,

@@ -120,6 +120,81 @@ function hanwebRequests(p: HanwebPaging): { url: string; form: string }[] {
   return out;
 }
 
+/**
+ * Guangdong's gkmlpt (政府信息公开目录平台): the directory page is a script shell configured by
+ * `window.GKMLPT_CONFIG` (site id, categories, API template); a category's articles come as JSON
+ * from `/gkmlpt/api/all/<catId>?page=N&sid=<sid>`. Returns the API's first page for every
+ * category named like an annual-report column.
+ */
+function gkmlptCategories(html: string, base: string): string[] {
+  const m = /GKMLPT_CONFIG\s*=\s*(\{[\s\S]*?\})\s*;?\s*<\/script>/.exec(html);
+  if (!m?.[1]) return [];
+  let config: { sid?: unknown; categories?: unknown; api?: unknown };
+  try {
+    config = JSON.parse(m[1]) as typeof config;
+  } catch {
+    return [];
+  }
+  const sid = String(config.sid ?? "");
+  const template =
+    typeof config.api === "string" ? config.api : "/gkmlpt/api/all/{catId}?page={page}&sid={sid}";
+  const out: string[] = [];
+  for (const c of Array.isArray(config.categories) ? config.categories : []) {
+    const cat = c as { id?: unknown; name?: unknown };
+    const name = squash(String(cat.name ?? ""));
+    if (!REPORT_WORDS.test(name) || (LOOK_ALIKE.test(name) && !REPORT_TITLE.test(name))) continue;
+    const href = template
+      .replace("{catId}", encodeURIComponent(String(cat.id ?? "")))
+      .replace("{page}", "1")
+      .replace("{sid}", encodeURIComponent(sid));
+    const u = canonicalUrl(href, base);
+    if (u) out.push(u);
+  }
+  return out;
+}
+
+/** Beijing-time day of a unix timestamp (gkmlpt's `publish_time`). */
+function beijingDay(seconds: number): string | null {
+  if (!Number.isFinite(seconds) || seconds <= 0) return null;
+  return new Date(seconds * 1000 + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A gkmlpt API answer: its articles as anchors, and (from page 1) the URLs of the other pages. */
+function gkmlptList(
+  text: string,
+  base: string,
+): { anchors: { href: string; text: string; container: string }[]; pages: string[] } | null {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith("{") || !trimmed.includes('"articles"')) return null;
+  let data: { articles?: unknown; total?: unknown; page?: unknown; page_size?: unknown };
+  try {
+    data = JSON.parse(trimmed) as typeof data;
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(data.articles)) return null;
+  const anchors = data.articles.map((a) => {
+    const art = a as { title?: unknown; url?: unknown; publish_time?: unknown };
+    return {
+      href: String(art.url ?? ""),
+      text: squash(String(art.title ?? "")),
+      container: beijingDay(Number(art.publish_time)) ?? "",
+    };
+  });
+  const pages: string[] = [];
+  const total = Number(data.total ?? 0);
+  const size = Number(data.page_size ?? anchors.length);
+  const u = new URL(base);
+  if (u.searchParams.get("page") === "1" && total > 0 && size > 0) {
+    for (let p = 2; p <= Math.min(Math.ceil(total / size), 500); p++) {
+      u.searchParams.set("page", String(p));
+      const next = canonicalUrl(u.toString());
+      if (next) pages.push(next);
+    }
+  }
+  return { anchors, pages };
+}
+
 function forwardOf($: cheerio.CheerioAPI, html: string, base: string): Discovery["forward"] {
   const refresh = $('meta[http-equiv="refresh" i]').attr("content");
   const target = refresh ? /url\s*=\s*['"]?([^'";]+)/i.exec(refresh)?.[1] : undefined;
@@ -175,8 +250,12 @@ export function discover(input: DiscoverInput): Discovery {
       anchors.push({ href: a.attr("href") ?? "", text, container });
     });
   };
-  collect($);
-  for (const fragment of hanwebRecords(html)) collect(cheerio.load(fragment));
+  const gkmlpt = gkmlptList(html, base);
+  if (gkmlpt) anchors.push(...gkmlpt.anchors);
+  else {
+    collect($);
+    for (const fragment of hanwebRecords(html)) collect(cheerio.load(fragment));
+  }
 
   for (const a of anchors) {
     if (/^\s*(?:javascript:|mailto:|tel:|#)/i.test(a.href)) continue;
@@ -262,6 +341,27 @@ export function discover(input: DiscoverInput): Discovery {
     }
   }
 
+  for (const api of gkmlptCategories(html, base))
+    add({
+      url: api,
+      role: "list",
+      text: "",
+      yearHint: null,
+      listedDate: null,
+      score: 8,
+      why: "gkmlpt report category API",
+    });
+  if (role === "list" && gkmlpt)
+    for (const u of gkmlpt.pages)
+      add({
+        url: u,
+        role: "list",
+        text: "",
+        yearHint: null,
+        listedDate: null,
+        score: 6,
+        why: "gkmlpt API page",
+      });
   if (role === "list") {
     for (const u of trsPages(html, base))
       if (u !== base)

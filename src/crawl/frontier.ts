@@ -25,6 +25,8 @@ export interface FetchTaskData {
   form?: string;
   /** Redirect hops (HTTP or shell page) taken to reach this URL. */
   hops?: number;
+  /** The URLs of those hops, to recognise a redirect loop. */
+  chain?: string[];
   /** The URL first linked, when this one was reached through redirects. */
   linkedAs?: string;
 }
@@ -252,13 +254,13 @@ export class Frontier implements TaskQueue<FetchTaskData> {
     this.st.release.run(notBefore, this.iso(), id);
   }
 
-  retry(id: number, notBefore: number, error: string): TaskState {
+  retry(id: number, notBefore: number, error: string, outcome = "gave-up"): TaskState {
     const row = this.st.attemptsOf.get(id);
     if (!row) return "failed";
     if (row.attempts >= row.max_attempts) {
       this.complete(id, {
         state: "failed",
-        outcome: "gave-up",
+        outcome,
         error: `${error} (after ${row.attempts} attempts)`,
       });
       return "failed";

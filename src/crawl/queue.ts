@@ -50,8 +50,11 @@ export interface TaskQueue<D> {
   lease(kind: string, limit: number, busyHosts: ReadonlySet<string>): LeasedTask<D>[];
   /** Gives a leased task back untouched (not counted as an attempt), eligible again at `notBefore`. */
   release(id: number, notBefore: number): void;
-  /** Records a failed attempt: pending again at `notBefore`, or `failed` when attempts are used up. */
-  retry(id: number, notBefore: number, error: string): TaskState;
+  /**
+   * Records a failed attempt: pending again at `notBefore`, or `failed` when attempts are used up
+   * (then `outcome`, e.g. the error code, says why).
+   */
+  retry(id: number, notBefore: number, error: string, outcome?: string): TaskState;
   /** Earliest time any pending task becomes eligible, or null when nothing is pending. */
   nextEligible(): number | null;
   /** Tasks per state. */

@@ -7,12 +7,12 @@ import { type CompletionRow, completionReport } from "../../src/crawl/completion
 import { Crawler, type CrawlOptions, type CrawlSummary } from "../../src/crawl/crawler.js";
 import { WarcWriter } from "../../src/crawl/warc.js";
 import { type SimServer, startSimServer } from "../../src/sim/server.js";
-import { buildSimWeb, SPAM_HOST, truth } from "../../src/sim/web.js";
+import { badInputs, buildSimWeb, SPAM_HOST, seeds, truth } from "../../src/sim/web.js";
 import { openStore, type Store } from "../../src/store/store.js";
 
 const MIN_DELAY = 40;
 const CAPPED_DELAY = 400;
-const web = buildSimWeb({ sites: 8, seed: 42, years: [2021, 2022, 2023] });
+const web = buildSimWeb({ sites: 24, seed: 42, years: [2021, 2022, 2023] });
 const expected = truth(web);
 let srv: SimServer;
 let dir: string;
@@ -26,7 +26,7 @@ const options = (): CrawlOptions => ({
   maxCrawlDelayMs: CAPPED_DELAY,
   retryBaseMs: 100,
   connectTo: () => ({ host: "127.0.0.1", port: srv.port }),
-  limits: { connectTimeoutMs: 2000, idleTimeoutMs: 3000, totalTimeoutMs: 10_000 },
+  limits: { connectTimeoutMs: 2000, idleTimeoutMs: 1500, totalTimeoutMs: 1500, maxBytes: 16 * 1024 * 1024 },
 });
 
 beforeAll(async () => {
@@ -37,12 +37,12 @@ beforeAll(async () => {
   warcFile = warc.file;
   const crawler = new Crawler(store, { ...options(), archive: warc });
   crawler.seed(
-    web.sites.map((s) => ({
-      siteCode: null,
-      name: s.agency.name,
-      region: s.agency.region,
-      level: s.agency.level,
-      entryUrl: `http://${s.host}/`,
+    seeds(web).map((s) => ({
+      siteCode: s.siteCode,
+      name: s.name,
+      region: s.region,
+      level: s.level,
+      entryUrl: s.entryUrl,
     })),
   );
   summary = await crawler.run();
@@ -56,35 +56,86 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const row = (agency: string, year: number) => completion.find((r) => r.agency === agency && r.year === year);
+const row = (siteCode: string, year: number) =>
+  completion.find((r) => r.siteCode === siteCode && r.year === year);
+const task = (where: string, ...args: string[]) =>
+  store.reader
+    .prepare<
+      string[],
+      { url: string; state: string; outcome: string | null; error: string | null; data: string }
+    >(`SELECT url, state, outcome, error, data FROM crawl_frontier WHERE ${where}`)
+    .all(...args);
 
 describe("a crawl of the simulated government web", () => {
-  it("finds every report placed on crawlable pages, at its final URL, with its publication date", () => {
-    const reachable = expected.filter((t) => t.url !== "missing" && !t.dead && !t.blockedByRobots);
-    expect(reachable.length).toBeGreaterThan(12);
+  it("finds every report placed on crawlable pages (every form), at its final URL, with its publication date", () => {
+    const reachable = expected.filter((t) => t.completion === "found");
+    expect(new Set(reachable.map((t) => t.form))).toEqual(
+      new Set(["html", "pdf", "doc", "docx", "scan-pdf", "img-stack"]),
+    );
     for (const t of reachable) {
-      const r = row(t.agency, t.year);
-      expect(r?.status, `${t.agency} ${t.year}`).toBe("found");
-      expect(r?.url).toBe(t.url);
-      expect(r?.linkedAs).toBe(t.linkedAs);
-      expect(r?.publishedAt?.slice(0, 10)).toBe(t.publishedAt?.slice(0, 10));
-      expect(r?.deadline).toBe(t.deadline);
-      expect(r?.late).toBe(t.late);
-      expect(r?.extraction).toBe("ok");
+      const r = row(t.siteCode, t.year);
+      const what = `${t.agency} ${t.year} (${t.form})`;
+      expect(r?.status, what).toBe("found");
+      expect(r?.url, what).toBe(t.url);
+      expect(r?.linkedAs, what).toBe(t.linkedAs ?? t.url);
+      expect(r?.publishedAt?.slice(0, 10), what).toBe(t.publishedAt?.slice(0, 10));
+      expect(r?.deadline, what).toBe(t.deadline);
+      expect(r?.late, what).toBe(t.late);
+      // Typed reports are read; scans and picture pages are kept and marked for OCR, never "ok" by guesswork.
+      if (t.form === "html") expect(r?.extraction, what).toBe("ok");
     }
   });
 
-  it("matches the truth for missing, dead and robots-blocked agencies", () => {
-    for (const t of expected) {
-      const r = row(t.agency, t.year);
-      if (t.dead) expect(r?.status).toBe("failed");
-      else if (t.blockedByRobots) expect(r?.status).toBe("blocked");
-      else if (t.url === "missing")
-        expect([r?.status, r?.reason]).toEqual(["not-found", "no report for this year on the crawled site"]);
-    }
+  it("reports every agency and year as the truth says: found, not found, blocked or failed", () => {
+    expect(completion).toHaveLength(expected.length);
+    for (const t of expected)
+      expect(row(t.siteCode, t.year)?.status, `${t.agency} ${t.year}`).toBe(t.completion);
+    const missing = expected.find((t) => t.url === "missing");
+    expect(missing && row(missing.siteCode, missing.year)?.reason).toBe(
+      "no report for this year on the crawled site",
+    );
     expect(summary.hosts.dead).toEqual([web.specials.deadHost]);
     expect(summary.hosts.robotsBlocked).toEqual([web.specials.robotsBlockedHost]);
-    expect(completion).toHaveLength(web.sites.length * web.years.length);
+    expect(summary.hosts.challenge.sort()).toEqual(
+      [web.specials.bad.challenge412, web.specials.bad.challenge521].sort(),
+    );
+  });
+
+  it("records each bad input on its URL or host and goes on", () => {
+    const outcomes: Record<string, string[]> = {
+      "redirect-loop": ["redirect-loop"],
+      "too-many-redirects": ["too-many-redirects"],
+      "body-too-large": ["too-large"],
+      "connection-reset": ["reset"],
+      "read-timeout": ["timeout-total", "timeout-idle"],
+    };
+    for (const b of badInputs(web)) {
+      const years = expected.filter((t) => t.siteCode === b.siteCode);
+      if (b.reportsFound)
+        for (const t of years) expect(row(t.siteCode, t.year)?.status, b.name).toBe("found");
+      const expectedOutcomes = outcomes[b.reason];
+      if (expectedOutcomes) {
+        // Recorded on the URL itself, or on the hop of its redirect chain where it went wrong.
+        const hits = task("url = ? OR json_extract(data, '$.linkedAs') = ?", b.url, b.url).filter(
+          (x) => x.state === "failed",
+        );
+        expect(
+          hits.map((h) => h.outcome),
+          b.name,
+        ).toEqual([expect.toBeOneOf(expectedOutcomes)]);
+      }
+      if (b.reason === "anti-bot-challenge") {
+        const host = store.reader.prepare<[string], { state: string }>(
+          "SELECT state FROM crawl_hosts WHERE host = ?",
+        );
+        expect(host.get(b.host)?.state).toBe("challenge");
+      }
+    }
+    // The truncated body of a reset or too-large response is never stored.
+    const partial = store.reader
+      .prepare<[string], { n: number }>("SELECT count(*) AS n FROM blob_sources WHERE locator = ?")
+      .get(badInputs(web).find((b) => b.name === "resetMidBody")?.url ?? "");
+    expect(partial?.n).toBe(0);
   });
 
   it("ingests no look-alike, no spam copy and never enters the calendar trap", () => {
@@ -130,10 +181,8 @@ describe("a crawl of the simulated government web", () => {
   });
 
   it("keeps provenance: the report's bytes, its URL, the catalogue's agency and level", () => {
-    const t = expected.find(
-      (x) => x.url !== "missing" && !x.dead && !x.blockedByRobots && x.level === "government",
-    );
-    const r = t ? row(t.agency, t.year) : undefined;
+    const t = expected.find((x) => x.completion === "found" && x.form === "html" && x.level === "government");
+    const r = t ? row(t.siteCode, t.year) : undefined;
     expect(r?.reportId).toBeTypeOf("number");
     const stored = store.getReport(r?.reportId ?? -1);
     expect(stored?.report.meta.organ).toBe(t?.agency);
@@ -162,7 +211,12 @@ describe("a crawl of the simulated government web", () => {
       if (record.warcType === "request") requests++;
       await record.readFully();
     }
-    const answered = srv.requests.filter((r) => r.status !== 0).length;
+    // Every exchange that produced a response (cut-off bodies, resets and timeouts produce none).
+    const answered = (
+      store.reader.prepare("SELECT count(*) AS n FROM crawl_fetches WHERE status IS NOT NULL").get() as {
+        n: number;
+      }
+    ).n;
     expect(responses.length).toBe(answered);
     expect(requests).toBe(answered);
     const cdxj = readdirSync(dir).find((f) => f.endsWith(".cdxj"));
@@ -184,5 +238,23 @@ describe("a crawl of the simulated government web", () => {
       const payload = await record.readFully();
       expect(Buffer.from(payload).subarray(0, 5).toString()).toBe("%PDF-");
     }
+  });
+  it("re-checks list pages with conditional GETs on a new pass and refetches no report", async () => {
+    const before = srv.requests.length;
+    const crawler = new Crawler(store, options());
+    expect(crawler.newPass()).toBeGreaterThan(50);
+    const pass = await crawler.run();
+    const requests = srv.requests.slice(before);
+    expect(pass.fetches).toBe(requests.length);
+    const conditional = requests.filter((r) => r.ifNoneMatch !== undefined);
+    expect(conditional.length).toBeGreaterThan(40);
+    expect(requests.filter((r) => r.status === 304).length).toBeGreaterThan(40);
+    const reportPaths = new Set(
+      expected
+        .filter((t) => t.completion === "found")
+        .map((t) => `${new URL(t.url).host}${new URL(t.url).pathname}`),
+    );
+    expect(requests.filter((r) => reportPaths.has(`${r.host}${r.path}`))).toEqual([]);
+    expect(completionReport(store.reader, web.years)).toEqual(completion);
   });
 });

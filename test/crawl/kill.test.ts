@@ -10,10 +10,12 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimServer, startSimServer } from "../../src/sim/server.js";
-import { buildSimWeb } from "../../src/sim/web.js";
+import { buildSimWeb, seeds as simSeeds } from "../../src/sim/web.js";
 
 const CLI = path.resolve("src/cli/main.ts");
-const web = buildSimWeb({ sites: 8, seed: 7, years: [2021, 2022, 2023] });
+const web = buildSimWeb({ sites: 23, seed: 7, years: [2021, 2022, 2023] });
+// The bad-input hosts only cost time here; the kill test is about the frontier and the store.
+const badHosts = new Set(Object.values(web.specials.bad));
 let srv: SimServer;
 let serverStart: number;
 let dir: string;
