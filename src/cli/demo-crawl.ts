@@ -13,15 +13,16 @@ export async function demoCrawl(db: string, out: NodeJS.WritableStream): Promise
   const server = await startSimServer(web);
   const store = openStore(db);
   try {
-    const seeds = web.sites.map((s) => ({
-      siteCode: null,
-      name: s.agency.name,
-      region: s.agency.region,
-      level: s.agency.level,
-      entryUrl: `http://${s.host}/`,
+    // The catalogue: one row per agency (a county portal hosts several), as a supervisory body has it.
+    const seeds = simSeeds(web).map((s) => ({
+      siteCode: s.siteCode,
+      name: s.name,
+      region: s.region,
+      level: s.level,
+      entryUrl: s.entryUrl,
     }));
     out.write(
-      `模拟网站 ${web.sites.length} 个（127.0.0.1:${server.port}），抓取 ${web.years.join("、")} 年度报告…\n`,
+      `模拟网站 ${web.sites.length} 个、机构 ${seeds.length} 个（127.0.0.1:${server.port}；含死站、robots 禁止、反爬验证页、重定向循环、超大响应等），抓取 ${web.years.join("、")} 年度报告…\n`,
     );
     const { summary, completion } = await crawlPass(store, seeds, web.years, {
       connectTo: () => ({ host: "127.0.0.1", port: server.port }),

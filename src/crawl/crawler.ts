@@ -14,6 +14,7 @@ import { organLevel } from "../pipeline/validate.js";
 import type { Store } from "../store/store.js";
 import { type Agency, listAgencies, type Seed, upsertAgencies } from "./catalogue.js";
 import { discover, type FoundLink, type PageRole } from "./discover.js";
+import { drain } from "./drain.js";
 import { FetchError, type FetchLimits, type FetchOptions, type FetchResponse, fetchOnce } from "./fetch.js";
 import { FETCH_KIND, type FetchTaskData, Frontier, fetchKey, type TaskOutcome } from "./frontier.js";
 import type { LeasedTask, TaskSpec } from "./queue.js";
@@ -112,30 +113,6 @@ function lastModifiedDay(v: string | undefined): string | null {
 
 function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
-}
-
-/** A wake-up signal: resolves the current wait when a task finishes or a deadline passes. */
-class Wake {
-  private resolve: (() => void) | null = null;
-  wait(ms: number): Promise<void> {
-    return new Promise((r) => {
-      const t = setTimeout(
-        () => {
-          this.resolve = null;
-          r();
-        },
-        Math.max(0, ms),
-      );
-      this.resolve = () => {
-        clearTimeout(t);
-        this.resolve = null;
-        r();
-      };
-    });
-  }
-  ring(): void {
-    this.resolve?.();
-  }
 }
 
 export class Crawler {
@@ -260,51 +237,17 @@ export class Crawler {
   private async loop(): Promise<CrawlSummary> {
     const db = this.store.connection;
 
-    // Hosts with a request in flight (one at a time per host), and tasks not yet finished: a task
-    // frees its host as soon as its response is in, while its document is still being extracted.
-    const busy = new Set<string>();
-    const active = new Set<Promise<void>>();
-    const wake = new Wake();
-    const backlog = Math.max(8, 4 * Math.max(1, this.cfg.workers ?? 1));
-    let stoppedEarly = false;
-    for (;;) {
-      const limitReached = this.cfg.maxFetches !== undefined && this.fetches >= this.cfg.maxFetches;
-      if (limitReached) stoppedEarly = true;
-      const fetching = busy.size;
-      const extracting = active.size - fetching;
-      const free = limitReached || extracting >= backlog ? 0 : this.opts.concurrency - fetching;
-      const leased = free > 0 ? this.store.atomically(() => this.frontier.lease(FETCH_KIND, free, busy)) : [];
-      for (const t of leased) {
-        busy.add(t.hostKey);
-        // Once per task: by the time this task's extraction ends, another task may hold the host.
-        let freed = false;
-        const fetched = (): void => {
-          if (freed) return;
-          freed = true;
-          busy.delete(t.hostKey);
-          wake.ring();
-        };
-        const p: Promise<void> = this.handle(t, fetched)
-          .catch((err: unknown) => this.fault(t, err))
-          .finally(() => {
-            fetched();
-            active.delete(p);
-            wake.ring();
-          });
-        active.add(p);
-      }
-      if (active.size === 0 && leased.length === 0) {
-        if (limitReached) break;
-        const next = this.frontier.nextEligible();
-        if (next === null) break;
-        await wake.wait(Math.min(5000, next - this.now()));
-        continue;
-      }
-      if (leased.length === 0 || busy.size >= this.opts.concurrency) {
-        const next = this.frontier.nextEligible();
-        await wake.wait(next === null ? 5000 : Math.min(5000, Math.max(1, next - this.now())));
-      }
-    }
+    const stoppedEarly = await drain(this.frontier, {
+      kind: FETCH_KIND,
+      concurrency: this.opts.concurrency,
+      // Documents fetched and waiting for extraction: enough to keep every thread busy, bounded
+      // so that bodies do not pile up in memory when extraction is the slower side.
+      backlog: Math.max(8, 4 * Math.max(1, this.cfg.workers ?? 1)),
+      handle: (t, releaseHost) => this.handle(t, releaseHost),
+      onFault: (t, err) => this.fault(t, err),
+      stop: () => this.cfg.maxFetches !== undefined && this.fetches >= this.cfg.maxFetches,
+      now: this.now,
+    });
     const hosts = db
       .prepare<[], { host: string; state: string; robots_kind: string | null }>(
         "SELECT host, state, robots_kind FROM crawl_hosts ORDER BY host",

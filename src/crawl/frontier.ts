@@ -222,6 +222,14 @@ export class Frontier implements TaskQueue<FetchTaskData> {
   }
 
   lease(kind: string, limit: number, busyHosts: ReadonlySet<string>): LeasedTask<FetchTaskData>[] {
+    return this.db.transaction(() => this.leaseInTx(kind, limit, busyHosts)).immediate();
+  }
+
+  private leaseInTx(
+    kind: string,
+    limit: number,
+    busyHosts: ReadonlySet<string>,
+  ): LeasedTask<FetchTaskData>[] {
     const now = this.now();
     const out: LeasedTask<FetchTaskData>[] = [];
     const hosts = this.st.readyHosts.all(now, limit + busyHosts.size);

@@ -28,14 +28,7 @@ beforeAll(async () => {
   seeds = path.join(dir, "seeds.json");
   writeFileSync(
     seeds,
-    JSON.stringify(
-      web.sites.map((s) => ({
-        name: s.agency.name,
-        level: s.agency.level,
-        region: s.agency.region,
-        entryUrl: s.host,
-      })),
-    ),
+    JSON.stringify(simSeeds(web).filter((s) => !badHosts.has(new URL(s.entryUrl).hostname))),
   );
 });
 
