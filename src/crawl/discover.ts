@@ -240,6 +240,18 @@ export function discover(input: DiscoverInput): Discovery {
     seen.add(key);
     out.links.push(l);
   };
+  /** A further page of a list (paging, an API page): no text, no year, only where it leads. */
+  const listPage = (url: string, score: number, why: string, form?: string): void =>
+    add({
+      url,
+      role: "list",
+      text: "",
+      yearHint: null,
+      listedDate: null,
+      score,
+      why,
+      ...(form !== undefined ? { form } : {}),
+    });
 
   const anchors: { href: string; text: string; container: string }[] = [];
   const collect = (root: cheerio.CheerioAPI) => {
@@ -341,52 +353,13 @@ export function discover(input: DiscoverInput): Discovery {
     }
   }
 
-  for (const api of gkmlptCategories(html, base))
-    add({
-      url: api,
-      role: "list",
-      text: "",
-      yearHint: null,
-      listedDate: null,
-      score: 8,
-      why: "gkmlpt report category API",
-    });
-  if (role === "list" && gkmlpt)
-    for (const u of gkmlpt.pages)
-      add({
-        url: u,
-        role: "list",
-        text: "",
-        yearHint: null,
-        listedDate: null,
-        score: 6,
-        why: "gkmlpt API page",
-      });
+  for (const api of gkmlptCategories(html, base)) listPage(api, 8, "gkmlpt report category API");
+  if (role === "list" && gkmlpt) for (const u of gkmlpt.pages) listPage(u, 6, "gkmlpt API page");
   if (role === "list") {
-    for (const u of trsPages(html, base))
-      if (u !== base)
-        add({
-          url: u,
-          role: "list",
-          text: "",
-          yearHint: null,
-          listedDate: null,
-          score: 6,
-          why: "createPageHTML page",
-        });
+    for (const u of trsPages(html, base)) if (u !== base) listPage(u, 6, "createPageHTML page");
     const paging = hanwebPaging(html, base);
     if (paging && !/<totalrecord>/i.test(html))
-      for (const r of hanwebRequests(paging))
-        add({
-          url: r.url,
-          form: r.form,
-          role: "list",
-          text: "",
-          yearHint: null,
-          listedDate: null,
-          score: 6,
-          why: "dataproxy.jsp records",
-        });
+      for (const r of hanwebRequests(paging)) listPage(r.url, 6, "dataproxy.jsp records", r.form);
   }
   if (role === "report") {
     $("img[src]").each((_, el) => {

@@ -27,10 +27,17 @@ interface Got {
   ms: number;
 }
 
-function get(port: number, host: string, path: string, method = "GET", form?: string): Promise<Got> {
+function get(
+  port: number,
+  host: string,
+  path: string,
+  method = "GET",
+  form?: string,
+  extra: Record<string, string> = {},
+): Promise<Got> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host };
+    const headers: Record<string, string> = { host, ...extra };
     if (form !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
     const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -285,24 +292,7 @@ describe("startSimServer", () => {
 // ---------------------------------------------------------------- catalogue, gkmlpt, forms, sibling, bad inputs
 
 function getHeaders(port: number, host: string, path: string, headers: Record<string, string>): Promise<Got> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, headers: { host, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks),
-          ms: Date.now() - t0,
-        }),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  return get(port, host, path, "GET", undefined, headers);
 }
 
 /** Read at most `max` bytes (or for at most `ms`), then hang up. */
