@@ -4,7 +4,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { parseSeeds, type Seed, seedFromUrl } from "../crawl/catalogue.js";
-import { type CompletionRow, completionReport } from "../crawl/completion.js";
+import {
+  type CompletionRow,
+  completionReport,
+  lastPassYears as lastPassYearsOf,
+} from "../crawl/completion.js";
 import { Crawler, type CrawlOptions, type CrawlSummary } from "../crawl/crawler.js";
 import { mergeCdxj, WarcWriter } from "../crawl/warc.js";
 import { EXTRACTOR } from "../pipeline/extract.js";
@@ -222,13 +226,7 @@ export async function runCrawl(urls: string[], o: CrawlCliOptions): Promise<numb
 
 /** Years of the latest crawl pass, or null when the database was never crawled. */
 export function lastPassYears(store: Store): number[] | null {
-  const db = store.reader;
-  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'crawl_passes'").get();
-  if (!has) return null;
-  const last = db.prepare("SELECT years FROM crawl_passes ORDER BY id DESC LIMIT 1").get() as
-    | { years: string }
-    | undefined;
-  return last ? (JSON.parse(last.years) as number[]) : null;
+  return lastPassYearsOf(store.reader);
 }
 
 export function runCompletion(o: { db: string; years?: string; json?: boolean }): number {

@@ -31,6 +31,25 @@ export interface CompletionRow {
   late: boolean | null;
 }
 
+/** Years of the latest crawl pass, or null when the database was never crawled. */
+export function lastPassYears(db: Database.Database): number[] | null {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'crawl_passes'").get();
+  if (!has) return null;
+  const last = db.prepare("SELECT years FROM crawl_passes ORDER BY id DESC LIMIT 1").get() as
+    | { years: string }
+    | undefined;
+  if (last) return JSON.parse(last.years) as number[];
+  // Crawled without a recorded pass (the Crawler used as a library): the years its report links name.
+  const years = db
+    .prepare<[], { y: number }>(
+      `SELECT DISTINCT json_extract(data, '$.yearHint') AS y FROM crawl_frontier
+       WHERE role = 'report' AND json_extract(data, '$.yearHint') IS NOT NULL ORDER BY y`,
+    )
+    .all()
+    .map((r) => r.y);
+  return years.length > 0 ? years : null;
+}
+
 export function deadlineFor(level: "department" | "government" | null, year: number): string | null {
   if (!level) return null;
   return level === "department" ? `${year + 1}-01-31` : `${year + 1}-03-31`;

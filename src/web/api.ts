@@ -6,7 +6,9 @@ import { Hono } from "hono";
 import { toContractJson } from "../pipeline/contract.js";
 import type { Background } from "./background.js";
 import { notFound } from "./errors.js";
+import { filterCompletion } from "./pages/completion.js";
 import {
+  completionFilter,
   findingFilter,
   Params,
   paging,
@@ -71,6 +73,14 @@ export function apiRoutes(q: Queries, bg: { audit: Background; cross: Background
           ? { status: "pending" }
           : { status: "failed", message: outcome.message };
     return c.json({ filter: f, ...audit, cross_year });
+  });
+
+  api.get("/completion", (c) => {
+    const f = completionFilter(new Params(c.req.url));
+    const data = q.completion();
+    if (!data) return c.json({ years: [], items: [], total: 0 });
+    const items = filterCompletion(data.rows, f);
+    return c.json({ years: data.years, filter: f, items, total: items.length });
   });
 
   return api;

@@ -76,6 +76,7 @@ td.bad { color: var(--err); font-weight: 700; }
 tr.current td { background: #eef5ff; }
 .badge { display: inline-block; padding: 0 .4rem; border-radius: 3px; font-size: 12px; background: var(--soft); }
 .status-ok { background: #e6f4ea; color: var(--ok); } .status-partial { background: #fff4e5; color: var(--warn); } .status-failed { background: #fdecea; color: var(--err); }
+.completion-found { background: #e6f4ea; color: var(--ok); } .completion-not-found { background: #fdecea; color: var(--err); } .completion-blocked, .completion-failed { background: #fff4e5; color: var(--warn); }
 .sev-error.badge { background: #fdecea; color: var(--err); } .sev-warning.badge { background: #fff4e5; color: var(--warn); } .sev-info.badge { background: #e8f0fe; color: var(--info); }
 .pager { margin: 1rem 0; display: flex; gap: 1rem; align-items: center; }
 .exports { font-size: 13px; }

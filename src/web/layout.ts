@@ -11,7 +11,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-export type Section = "home" | "search" | "reports" | "audit";
+export type Section = "home" | "search" | "reports" | "audit" | "completion";
 
 export interface PageOptions {
   active?: Section;
@@ -28,6 +28,7 @@ const NAV: [Section, string, string][] = [
   ["search", "/search", "全文检索"],
   ["reports", "/reports", "报告列表"],
   ["audit", "/audit", "审计"],
+  ["completion", "/completion", "抓取"],
 ];
 
 export function layout(title: string, body: Html, o: PageOptions = {}): Html {

@@ -4,8 +4,10 @@
  * should say so instead of showing unfiltered data. Empty values count as absent because HTML
  * forms submit every field, filled or not.
  */
+
 import type { RunStatus } from "../store/store.js";
 import { badParam } from "./errors.js";
+import type { CompletionFilter } from "./pages/completion.js";
 
 export const TEMPLATES = ["v2019", "v2021", "v2021-collapsed-other", "hybrid", "legacy"] as const;
 export type TemplateParam = (typeof TEMPLATES)[number];
@@ -162,4 +164,18 @@ export function reportId(raw: string | undefined): number {
   if (raw === undefined || !/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw)))
     throw badParam(`报告编号必须是正整数 (report id must be a positive integer)`);
   return Number(raw);
+}
+
+/** `/completion` filters: year, status (found / not-found / blocked / failed), agency name part, late only. */
+export function completionFilter(p: Params): CompletionFilter {
+  const year = p.int("year", 1990, 2100);
+  const status = p.oneOf("status", ["found", "not-found", "blocked", "failed"] as const);
+  const agency = p.str("agency");
+  const late = p.oneOf("late", ["0", "1"] as const);
+  return {
+    ...(year !== undefined ? { year } : {}),
+    ...(status ? { status } : {}),
+    ...(agency ? { agency } : {}),
+    ...(late !== undefined ? { late: late === "1" } : {}),
+  };
 }

@@ -8,6 +8,7 @@
  * connection (an `ingest` running next to the server) commits, which costs one pragma per request.
  */
 import Database from "better-sqlite3";
+import { type CompletionRow, completionReport, lastPassYears } from "../crawl/completion.js";
 import type { Cell, Finding } from "../model/report.js";
 import { snippet, termConditions } from "../store/search.js";
 import {
@@ -325,6 +326,16 @@ export class Queries {
   private readonly neighboursOf;
   private readonly originalOf;
   private readonly hitRows;
+
+  /** The crawl's completion report for the latest pass's years (or `years`); null when never crawled. */
+  completion(years?: number[]): { years: number[]; rows: CompletionRow[] } | null {
+    const y = years ?? lastPassYears(this.db);
+    if (!y) return null;
+    return this.cache.get(`completion:${y.join(",")}`, this.dataVersion(), () => ({
+      years: y,
+      rows: completionReport(this.db, y),
+    }));
+  }
 
   constructor(readonly dbPath: string) {
     // The Store checks the schema version; our connection is opened only once that passed.

@@ -19,11 +19,13 @@ import { badParam, errorBody, notFound, WebError } from "./errors.js";
 import { layout } from "./layout.js";
 import { serveOriginal } from "./original.js";
 import { auditPage, crossYearPage, findingsPage } from "./pages/audit.js";
+import { completionPage } from "./pages/completion.js";
 import { overviewPage } from "./pages/overview.js";
 import { reportPage } from "./pages/report.js";
 import { reportsPage } from "./pages/reports.js";
 import { searchPage } from "./pages/search.js";
 import {
+  completionFilter,
   crossFilter,
   findingFilter,
   Params,
@@ -152,6 +154,11 @@ export function createApp(dbPath: string): WebApp {
     const pg = paging(p);
     const outcome = await bg.cross.crossYear(f, pg.page, pg.perPage, CROSS_WAIT_MS);
     return c.html(crossYearPage(f, pg.page, pg.perPage, outcome));
+  });
+
+  app.get("/completion", (c) => {
+    const f = completionFilter(new Params(c.req.url));
+    return c.html(completionPage(f, q.completion()));
   });
 
   // ---------------------------------------------------------------- exports and API

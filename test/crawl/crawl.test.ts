@@ -9,6 +9,7 @@ import { WarcWriter } from "../../src/crawl/warc.js";
 import { type SimServer, startSimServer } from "../../src/sim/server.js";
 import { badInputs, buildSimWeb, SPAM_HOST, seeds, truth } from "../../src/sim/web.js";
 import { openStore, type Store } from "../../src/store/store.js";
+import { startServer } from "../../src/web/server.js";
 
 const MIN_DELAY = 40;
 const CAPPED_DELAY = 400;
@@ -239,6 +240,26 @@ describe("a crawl of the simulated government web", () => {
       expect(Buffer.from(payload).subarray(0, 5).toString()).toBe("%PDF-");
     }
   });
+  it("shows the completion report in the web interface and its JSON API", async () => {
+    const server = await startServer({ db: path.join(dir, "crawl.db"), port: 0 });
+    try {
+      const page = await (await fetch(`${server.url}/completion?status=not-found`)).text();
+      const missing = expected.find((t) => t.url === "missing");
+      expect(page).toContain("抓取完成情况");
+      expect(page).toContain(missing?.agency);
+      const api = (await (await fetch(`${server.url}/api/completion?late=1`)).json()) as {
+        items: { agency: string; year: number; late: boolean }[];
+        total: number;
+      };
+      const late = expected.filter((t) => t.completion === "found" && t.late);
+      expect(api.total).toBe(late.length);
+      expect(api.items.every((r) => r.late)).toBe(true);
+      expect((await fetch(`${server.url}/api/completion?status=lost`)).status).toBe(400);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("re-checks list pages with conditional GETs on a new pass and refetches no report", async () => {
     const before = srv.requests.length;
     const crawler = new Crawler(store, options());
