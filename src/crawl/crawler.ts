@@ -8,7 +8,12 @@ import { createHash, randomBytes } from "node:crypto";
 import PQueue from "p-queue";
 import { decodeBytes } from "../extractors/decode.js";
 import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
-import { type Extractor, extractForStore, storeExtraction } from "../pipeline/ingest.js";
+import {
+  type Extractor,
+  extractForStore,
+  type PendingExtraction,
+  storeExtraction,
+} from "../pipeline/ingest.js";
 import { ExtractionPool } from "../pipeline/pool.js";
 import { organLevel } from "../pipeline/validate.js";
 import type { Store } from "../store/store.js";
@@ -81,6 +86,11 @@ export interface CrawlSummary {
 
 const VERSION_UA = `nianbao/${EXTRACTOR.version}`;
 
+/** Outcome of a report page waiting for the pictures of its tables. */
+const AWAITING_IMAGES = "awaiting-images";
+/** Pictures fetched for one page at most (a long photo gallery is not a report). */
+const MAX_PICTURES = 30;
+
 const CHALLENGE_MARKERS =
   /\$_ts|__jsl_clearance|document\.cookie\s*=|challenge-platform|cf-chl|jschallenge|_0x[0-9a-f]{4}|acw_sc__v2|安全验证|滑动验证|浏览器安全检查/i;
 
@@ -143,6 +153,8 @@ export class Crawler {
   private fetches = 0;
   private reports = 0;
   private extract: Extractor = extractReport;
+  /** Picture pages being read now (finishPictures runs once per page at a time). */
+  private readonly finishing = new Set<number>();
   /** Global limit on requests in flight (the per-host gate is the lease's "one per host"). */
   private readonly requests: PQueue;
 
@@ -236,6 +248,11 @@ export class Crawler {
 
   private async loop(): Promise<CrawlSummary> {
     const db = this.store.connection;
+    // Pages whose pictures all arrived before a crash stopped their reading.
+    for (const r of db
+      .prepare<[string], { id: number }>("SELECT id FROM crawl_frontier WHERE outcome = ?")
+      .all(AWAITING_IMAGES))
+      await this.finishPictures(r.id);
 
     const stoppedEarly = await drain(this.frontier, {
       kind: FETCH_KIND,
@@ -243,7 +260,10 @@ export class Crawler {
       // Documents fetched and waiting for extraction: enough to keep every thread busy, bounded
       // so that bodies do not pile up in memory when extraction is the slower side.
       backlog: Math.max(8, 4 * Math.max(1, this.cfg.workers ?? 1)),
-      handle: (t, releaseHost) => this.handle(t, releaseHost),
+      handle: async (t, releaseHost) => {
+        await this.handle(t, releaseHost);
+        if (t.data.role === "image" && t.data.parentId !== null) await this.finishPictures(t.data.parentId);
+      },
       onFault: (t, err) => this.fault(t, err),
       stop: () => this.cfg.maxFetches !== undefined && this.fetches >= this.cfg.maxFetches,
       now: this.now,
@@ -637,6 +657,14 @@ export class Crawler {
     const html = isHtmlLike(contentType, body) && urlKind(url) === "page";
     const dup = this.frontier.sameContent(sha, t.id);
 
+    if (role === "image") {
+      this.store.atomically(() => {
+        common(this.store.putBlob(body, contentType ?? "application/octet-stream", url));
+        this.frontier.complete(t.id, { ...base, sha256: sha, state: "done", outcome: "image" });
+      });
+      return;
+    }
+
     if (role === "report" || role === "attachment" || !html) {
       // A document: into the ingest pipeline (an HTML report page is also read for its attachments).
       const agency = t.data.agencyId !== null ? this.agencies.get(t.data.agencyId) : undefined;
@@ -659,6 +687,15 @@ export class Crawler {
         { bytes: body, locator: url, ...(contentType ? { contentType } : {}), hints },
         this.extract,
       );
+      if (discovered && this.picturesFirst(t, pending, discovered.images)) {
+        // The tables are pictures: fetch them, then read the page with them (finishPictures).
+        this.store.atomically(() => {
+          common(this.store.putBlob(body, contentType ?? "text/html", url));
+          this.admitPictures(t, discovered.images);
+          this.frontier.complete(t.id, { ...base, sha256: sha, state: "done", outcome: AWAITING_IMAGES });
+        });
+        return;
+      }
       this.store.atomically(() => {
         common(sha);
         const item = storeExtraction(this.store, body, url, pending);
@@ -743,6 +780,100 @@ export class Crawler {
       });
     }
     this.admit(items);
+  }
+
+  /** Whether a report page must wait for its pictures before it is read. */
+  private picturesFirst(t: LeasedTask<FetchTaskData>, pending: PendingExtraction, images: string[]): boolean {
+    if (t.data.role !== "report" || images.length === 0 || pending.kind !== "report") return false;
+    // Headings over `<img>` tables, or no table at all on a page that shows pictures (an image stack).
+    const r = pending.report;
+    return r.needs_ocr.some((m) => m.reason === "image-table") || Object.keys(r.cells).length === 0;
+  }
+
+  private admitPictures(t: LeasedTask<FetchTaskData>, images: string[]): void {
+    const items: FetchTaskData[] = [];
+    for (const url of images.slice(0, MAX_PICTURES)) {
+      // Pictures may sit on another government host (an image server); never on other domains.
+      if (scopeOf(url, this.scope) === "non-government") continue;
+      items.push({ url, role: "image", depth: t.data.depth + 1, parentId: t.id, agencyId: t.data.agencyId });
+    }
+    this.admit(items);
+  }
+
+  /**
+   * Reads a report page whose tables are pictures once every picture has been fetched (or has
+   * failed): extraction gets them through `resolveImage`, and the page's task takes the result.
+   * Idempotent: a page already read, or with pictures still pending, is left alone.
+   */
+  private async finishPictures(pageId: number): Promise<void> {
+    const db = this.store.connection;
+    const page = db
+      .prepare<
+        [number],
+        {
+          url: string;
+          sha256: string | null;
+          outcome: string | null;
+          content_type: string | null;
+          data: string;
+        }
+      >("SELECT url, sha256, outcome, content_type, data FROM crawl_frontier WHERE id = ?")
+      .get(pageId);
+    if (!page || page.outcome !== AWAITING_IMAGES || !page.sha256 || this.finishing.has(pageId)) return;
+    const open = db
+      .prepare<[number], { n: number }>(
+        "SELECT count(*) AS n FROM crawl_frontier WHERE parent_id = ? AND role = 'image' AND state IN ('pending', 'leased')",
+      )
+      .get(pageId);
+    if ((open?.n ?? 0) > 0) return;
+    const body = this.store.blob(page.sha256);
+    if (!body) return;
+    this.finishing.add(pageId);
+    try {
+      const pictures = new Map<string, Buffer>();
+      for (const img of db
+        .prepare<[number], { url: string; sha256: string }>(
+          "SELECT url, sha256 FROM crawl_frontier WHERE parent_id = ? AND role = 'image' AND state = 'done' AND sha256 IS NOT NULL",
+        )
+        .all(pageId)) {
+        const bytes = this.store.blob(img.sha256);
+        if (bytes) pictures.set(img.url, bytes);
+      }
+      const data = JSON.parse(page.data) as FetchTaskData;
+      const agency = data.agencyId !== null ? this.agencies.get(data.agencyId) : undefined;
+      const contentType = page.content_type ?? undefined;
+      // In this thread: a resolver is a function and cannot travel to an extraction worker.
+      const pending = await extractForStore(this.store, {
+        bytes: body,
+        locator: page.url,
+        ...(contentType ? { contentType } : {}),
+        hints: {
+          ...(agency && agency.name !== agency.host ? { organ: agency.name } : {}),
+          ...(agency?.level ? { organLevel: agency.level } : {}),
+          ...(data.listedDate ? { publishedAt: data.listedDate } : {}),
+        },
+        resolveImage: async (src) => pictures.get(canonicalUrl(src, page.url) ?? "") ?? null,
+      });
+      this.store.atomically(() => {
+        const still = db
+          .prepare<[number], { outcome: string | null }>("SELECT outcome FROM crawl_frontier WHERE id = ?")
+          .get(pageId);
+        if (still?.outcome !== AWAITING_IMAGES) return;
+        const item = storeExtraction(this.store, body, page.url, pending);
+        db.prepare(
+          "UPDATE crawl_frontier SET outcome = ?, report_id = ?, error = ?, updated_at = ? WHERE id = ?",
+        ).run(
+          item.status === "failed" ? "document-failed" : `document-${item.status}`,
+          item.reportId,
+          item.problem,
+          new Date(this.now()).toISOString(),
+          pageId,
+        );
+      });
+      this.reports++;
+    } finally {
+      this.finishing.delete(pageId);
+    }
   }
 
   /**

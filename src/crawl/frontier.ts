@@ -9,7 +9,8 @@ import type { PageRole } from "./discover.js";
 import type { LeasedTask, TaskQueue, TaskSpec, TaskState } from "./queue.js";
 
 export const FETCH_KIND = "fetch";
-export type FrontierRole = PageRole | "robots";
+/** `image`: a picture a report page shows (its tables as images), fetched for OCR of that page. */
+export type FrontierRole = PageRole | "robots" | "image";
 
 export interface FetchTaskData {
   url: string;
@@ -68,6 +69,7 @@ interface TaskRow {
 
 const ROLE_PRIORITY: Record<FrontierRole, number> = {
   robots: 0,
+  image: 1,
   report: 1,
   attachment: 1,
   list: 2,

@@ -45,6 +45,11 @@ export interface ExtractInput {
   locator: string;
   /** What the caller knows from outside the document (the crawl catalogue, the list page). */
   hints?: ExtractHints;
+  /**
+   * Bytes of an image a document refers to (an HTML `<img src>`), or null when unavailable. Files
+   * read from disk resolve relative to the document; the crawler supplies the blobs it fetched.
+   */
+  resolveImage?: (src: string) => Promise<Uint8Array | null>;
 }
 
 /** Facts from outside the document; the document's own statements win where it makes them. */

@@ -139,6 +139,19 @@ describe("a crawl of the simulated government web", () => {
     expect(partial?.n).toBe(0);
   });
 
+  it("fetches the pictures of an <img>-stack report before reading the page with them", () => {
+    const stack = expected.find((t) => t.form === "img-stack" && t.completion === "found");
+    const page = task("url = ?", stack?.url ?? "")[0];
+    expect(page?.outcome).toMatch(/^document-/);
+    const pictures = store.reader
+      .prepare<[string], { state: string; outcome: string | null }>(
+        "SELECT state, outcome FROM crawl_frontier WHERE role = 'image' AND parent_id = (SELECT id FROM crawl_frontier WHERE url = ?)",
+      )
+      .all(stack?.url ?? "");
+    expect(pictures.length).toBeGreaterThanOrEqual(3);
+    expect(pictures.every((p) => p.state === "done" && p.outcome === "image")).toBe(true);
+  });
+
   it("ingests no look-alike, no spam copy and never enters the calendar trap", () => {
     const paths = srv.requests.map((r) => `${r.host}${r.path}`);
     expect(srv.requests.filter((r) => r.host === SPAM_HOST)).toEqual([]);
