@@ -70,11 +70,15 @@ function yearOf(text: string): number | null {
 
 /** `createPageHTML(pages, current, "index", "html")`: TRS list pages linked only from script. */
 function trsPages(html: string, base: string): string[] {
-  const m = /createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([\w-]+)["']\s*,\s*["'](\w+)["']/.exec(html);
+  // Literal arguments, or (as most TRS templates print it) `var countPage = 12//共多少页` first.
+  const m = /createPageHTML\(\s*(\w+)\s*,\s*(\w+)\s*,\s*["']([\w-]+)["']\s*,\s*["'](\w+)["']/.exec(html);
   if (!m) return [];
-  const count = Math.min(Number(m[1]), 500);
+  const countArg = m[1] ?? "";
+  const count = /^\d+$/.test(countArg)
+    ? Number(countArg)
+    : Number(new RegExp(`\\b${countArg}\\s*=\\s*(\\d+)`).exec(html)?.[1] ?? 0);
   const out: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < Math.min(count, 500); i++) {
     const u = canonicalUrl(i === 0 ? `${m[3]}.${m[4]}` : `${m[3]}_${i}.${m[4]}`, base);
     if (u) out.push(u);
   }
@@ -99,9 +103,9 @@ function hanwebPaging(html: string, base: string): HanwebPaging | null {
     /<nextgroup>\s*<!\[CDATA\[\s*<a\s+href=["']([^"']*dataproxy\.jsp[^"']*)["']/i.exec(html)?.[1] ??
     /["']([^"'\s]*\/module\/web\/jpage\/dataproxy\.jsp\?[^"'\s]*)["']/.exec(html)?.[1];
   const total = Number(
-    /totalRecord\s*=\s*(\d+)/i.exec(html)?.[1] ?? /<totalrecord>(\d+)</i.exec(html)?.[1] ?? 0,
+    /totalRecord["']?\s*[:=]\s*["']?(\d+)/i.exec(html)?.[1] ?? /<totalrecord>(\d+)</i.exec(html)?.[1] ?? 0,
   );
-  const perPage = Number(/perPage\s*=\s*(\d+)/i.exec(html)?.[1] ?? 15) || 15;
+  const perPage = Number(/perPage["']?\s*[:=]\s*["']?(\d+)/i.exec(html)?.[1] ?? 15) || 15;
   if (!proxyHref || !total) return null;
   const proxy = canonicalUrl(proxyHref.replace(/&amp;/g, "&"), base);
   return proxy ? { proxy, total: Math.min(total, 20_000), perPage } : null;

@@ -165,6 +165,24 @@ describe("discovery", () => {
     expect(xml.links.map((l) => [l.role, l.yearHint])).toEqual([["report", 2021]]);
   });
 
+  it("reads paging as real templates print it: TRS page-count variables, Hanweb jpage options", () => {
+    const trs = discover({
+      url: `${base}index.shtml`,
+      role: "list",
+      html: `<script>var currentPage = 0;//所在页从0开始
+var countPage = 3//共多少页
+createPageHTML(countPage, currentPage, "index", "shtml");</script>`,
+    });
+    expect(trs.links.map((l) => l.url)).toEqual([`${base}index_1.shtml`, `${base}index_2.shtml`]);
+    const hanweb = discover({
+      url: "http://www.abc.gov.cn/col/col9/index.html",
+      role: "list",
+      html: `<div id="77"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=9&unitid=77&permissiontype=0"></a>]]></nextgroup><recordset></recordset></datastore></script></div>
+<script>$("#77").jpage({ dataStore: dataStore, totalRecord: 31, perPage: 15, proxyUrl: '/module/web/jpage/dataproxy.jsp' });</script>`,
+    });
+    expect(hanweb.links.map((l) => l.form)).toEqual(["startrecord=16&endrecord=31&perpage=15"]);
+  });
+
   it("follows shell pages (meta refresh, location.replace)", () => {
     const meta = discover({
       url: "http://www.abc.gov.cn/",
