@@ -46,7 +46,12 @@ export interface Discovery {
 
 const OPEN_GOV_TEXT = /政府信息公开|政务信息公开|信息公开|政务公开/;
 const OPEN_GOV_URL = /(?:^|[/_.-])(?:zfxxgk|xxgk|zwgk|gkmlpt|govinfo|zfgk)(?:[/_.-]|$)/i;
-const REPORT_WORDS = /年度报告|年报|年度工作报告/;
+/**
+ * Words of a report's title. Besides 年度报告/年报: `2023年度政府信息公开工作报告` (年度 apart from 报告),
+ * and list titles cut short by the CMS (`…政府信息公开工作年度…`); the title attribute, when any, is whole.
+ */
+const REPORT_WORDS =
+  /年度报告|年报|年度工作报告|信息公开工作报告|政务公开工作报告|信息公开工作年度?(?:…|\.{2,})/;
 const COLUMN_URL = /(?:^|[/_.-])(?:nb|gknb|xxgknb|zfxxgknb|ndbg|xxgkndbg|gzndbg|zfxxgkndbg)(?:[/_.-]|$)/i;
 /** Titles that mention reports but are other documents (spec §1; issue 5 §5). */
 const LOOK_ALIKE =

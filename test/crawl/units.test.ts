@@ -120,6 +120,22 @@ describe("discovery", () => {
     );
   });
 
+  it("knows report titles written other ways or cut short, and not 政府工作报告", () => {
+    const d = discover({
+      url: base,
+      role: "list",
+      html: `<ul><li><a href="a.html">某县2023年度政府信息公开工作报告</a></li>
+        <li><a href="b.html">某县人民政府办公室2022年政府信息公开工作年度…</a></li>
+        <li><a href="c.html">关于某县2021年政务公开工作报告</a></li>
+        <li><a href="d.html">某县2024年政府工作报告</a></li></ul>`,
+    });
+    expect(d.links.filter((l) => l.role === "report").map((l) => [l.url.slice(-6), l.yearHint])).toEqual([
+      ["a.html", 2023],
+      ["b.html", 2022],
+      ["c.html", 2021],
+    ]);
+  });
+
   it("pages through TRS createPageHTML, generic 下一页 and Hanweb datastore + dataproxy.jsp", () => {
     const trs = discover({
       url: `${base}index.html`,
