@@ -71,8 +71,18 @@ export function scopeOf(url: string, scope: Scope): ScopeVerdict {
 export type UrlKind = "page" | "pdf" | "doc" | "docx" | "wps" | "image" | "other-file";
 
 export function urlKind(url: string): UrlKind {
-  const path = new URL(url).pathname.toLowerCase();
+  const u = new URL(url);
+  const path = u.pathname.toLowerCase();
+  // Download scripts name the file in the query: `downfile.jsp?filename=….pdf`, `download.do?file=….docx`.
+  let query = u.search;
+  try {
+    query = decodeURIComponent(query);
+  } catch {
+    // Malformed escapes: look at the raw query.
+  }
+  const named = /\.(pdf|docx?|wps)(?:$|[&#])/i.exec(query.toLowerCase())?.[1];
   const ext = /\.([a-z0-9]{1,5})$/.exec(path)?.[1] ?? "";
+  if (named && !["pdf", "doc", "docx", "wps"].includes(ext)) return named as UrlKind;
   if (ext === "pdf") return "pdf";
   if (ext === "doc") return "doc";
   if (ext === "docx") return "docx";

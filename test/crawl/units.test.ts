@@ -41,6 +41,8 @@ describe("URL canonicalisation and scope", () => {
     expect(urlKind("http://a.gov.cn/x.zip")).toBe("other-file");
     expect(urlKind("http://a.gov.cn/col/col12/index.html")).toBe("page");
     expect(urlKind("http://a.gov.cn/module/web/jpage/dataproxy.jsp?x=1")).toBe("page");
+    expect(urlKind("http://a.gov.cn/module/download/downfile.jsp?classid=0&filename=2404.pdf")).toBe("pdf");
+    expect(urlKind("http://a.gov.cn/download.do?file=%E5%B9%B4%E6%8A%A5.docx")).toBe("docx");
   });
 });
 
