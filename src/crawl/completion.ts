@@ -187,7 +187,9 @@ export function completionReport(db: Database.Database, years: readonly number[]
       const challenge = hostState === "challenge" || trouble.some((t) => t.outcome === "challenge");
       const robots = trouble.find(
         (t) =>
-          t.state === "blocked" && t.outcome === "robots" && (t.year_hint === null || t.year_hint === year),
+          t.state === "blocked" &&
+          (t.outcome === "robots" || t.outcome === "robots-unreachable") &&
+          (t.year_hint === null || t.year_hint === year),
       );
       const failedLink = trouble.find(
         (t) => t.state === "failed" && t.role === "report" && t.year_hint === year,
@@ -204,7 +206,10 @@ export function completionReport(db: Database.Database, years: readonly number[]
         row.reason = "anti-bot challenge page";
       } else if (robots) {
         row.status = "blocked";
-        row.reason = "robots.txt disallows the report column or page";
+        row.reason =
+          robots.outcome === "robots-unreachable"
+            ? "robots.txt unreachable (server errors): not crawled"
+            : "robots.txt disallows the report column or page";
       } else if (failedLink) {
         row.status = "failed";
         row.reason = `report link failed: ${failedLink.error ?? failedLink.outcome}`;

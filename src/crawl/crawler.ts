@@ -88,6 +88,8 @@ const VERSION_UA = `nianbao/${EXTRACTOR.version}`;
 
 /** Outcome of a report page waiting for the pictures of its tables. */
 const AWAITING_IMAGES = "awaiting-images";
+/** Consecutive 429s on one host that cost its URLs no attempt. */
+const MAX_FREE_THROTTLES = 20;
 /** Pictures fetched for one page at most (a long photo gallery is not a report). */
 const MAX_PICTURES = 30;
 
@@ -153,6 +155,8 @@ export class Crawler {
   private fetches = 0;
   private reports = 0;
   private extract: Extractor = extractReport;
+  /** Consecutive 429 answers per host (see MAX_FREE_THROTTLES). */
+  private readonly throttled = new Map<string, number>();
   /** Picture pages being read now (finishPictures runs once per page at a time). */
   private readonly finishing = new Set<number>();
   /** Global limit on requests in flight (the per-host gate is the lease's "one per host"). */
@@ -193,7 +197,7 @@ export class Crawler {
     this.store.atomically(() => {
       for (const a of agencies) {
         this.frontier.enqueue([
-          this.robotsTask(a.host),
+          this.robotsTask(a.entryUrl),
           this.task({ url: a.entryUrl, role: "entry", depth: 0, parentId: null, agencyId: a.id }),
         ]);
       }
@@ -211,8 +215,10 @@ export class Crawler {
     };
   }
 
-  private robotsTask(host: string): TaskSpec<FetchTaskData> {
-    const url = `http://${host}/robots.txt`;
+  /** robots.txt of the host of `url`, on that URL's scheme (an https-only site answers there). */
+  private robotsTask(of: string): TaskSpec<FetchTaskData> {
+    const u = new URL(of);
+    const url = `${u.protocol}//${u.host}/robots.txt`;
     return {
       ...this.task({ url, role: "robots", depth: 0, parentId: null, agencyId: null }),
       maxAttempts: this.opts.maxAttempts,
@@ -327,14 +333,18 @@ export class Crawler {
     const { url, role } = t.data;
     const host = t.hostKey;
     if (role !== "robots" && !this.rulesFor(host).allows(url)) {
+      // A robots.txt that never answered (5xx, timeouts) blocks as a disallow would, but says so.
+      const unreachable = this.frontier.host(host)?.robots_kind === "unreachable";
       this.store.atomically(() =>
         this.frontier.complete(t.id, {
           state: "blocked",
-          outcome: "robots",
-          error: "disallowed by robots.txt",
+          outcome: unreachable ? "robots-unreachable" : "robots",
+          error: unreachable
+            ? "robots.txt unreachable: not crawled until it answers"
+            : "disallowed by robots.txt",
         }),
       );
-      this.cfg.log?.({ type: "blocked", url, why: "robots.txt" });
+      this.cfg.log?.({ type: "blocked", url, why: unreachable ? "robots.txt unreachable" : "robots.txt" });
       return;
     }
     const prev = this.frontier.task(t.id);
@@ -463,19 +473,25 @@ export class Crawler {
         this.opts.maxRetryAfterMs,
         retryAfterMs(res.headers["retry-after"], now) ?? this.opts.retryBaseMs * 2 ** (t.attempts - 1),
       );
+      // A 429 says "slower", not "broken": it costs the URL no attempt, up to a bound per host so a
+      // host that answers nothing but 429 still ends. A 503 costs an attempt like any server error.
+      const throttled = (this.throttled.get(host) ?? 0) + 1;
+      this.throttled.set(host, throttled);
+      const free = res.status === 429 && throttled <= MAX_FREE_THROTTLES;
       this.store.atomically(() => {
         this.frontier.recordFetch(this.fetchRecord(t, res, null));
         this.frontier.hostAnswered(host);
-        // Host-wide backoff; the request itself is not the URL's fault, so it costs no attempt.
         this.frontier.deferHost(host, now + Math.max(wait, gap));
-        this.frontier.release(t.id, now + wait);
         this.frontier.noteHost(
           host,
           `HTTP ${res.status}: backed off (Retry-After ${res.headers["retry-after"] ?? "absent"})`,
         );
+        if (free) this.frontier.release(t.id, now + wait);
+        else this.frontier.retry(t.id, now + wait, `HTTP ${res.status}`, `http-${res.status}`);
       });
       return;
     }
+    this.throttled.delete(host);
 
     if (role === "robots" && res.status === 304) {
       // Unchanged since the last pass: the rules already stored stand.
@@ -628,7 +644,7 @@ export class Crawler {
             .prepare("SELECT count(*) AS n FROM crawl_frontier WHERE host = ?")
             .get(host) as { n: number }
         ).n;
-        if (n === 0) specs.push(this.robotsTask(host));
+        if (n === 0) specs.push(this.robotsTask(data.url));
       }
       if (n >= this.opts.maxUrlsPerHost) {
         this.frontier.noteHost(

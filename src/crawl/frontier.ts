@@ -116,6 +116,9 @@ export class Frontier implements TaskQueue<FetchTaskData> {
         "SELECT min(not_before) AS t FROM crawl_frontier WHERE host = ? AND state = 'pending'",
       ),
       idleHost: db.prepare("UPDATE crawl_hosts SET has_work = 0 WHERE host = ?"),
+      openRobots: db.prepare<[string], { id: number }>(
+        "SELECT id FROM crawl_frontier WHERE host = ? AND role = 'robots' AND state IN ('pending', 'leased') LIMIT 1",
+      ),
       deferHost: db.prepare("UPDATE crawl_hosts SET next_at = max(next_at, ?) WHERE host = ?"),
       leaseTask: db.prepare(
         `UPDATE crawl_frontier SET state = 'leased', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
@@ -239,6 +242,12 @@ export class Frontier implements TaskQueue<FetchTaskData> {
       if (out.length >= limit) break;
       if (busyHosts.has(h.host)) continue;
       const row = this.st.headOfHost.get(h.host, now, h.robots_kind === null ? 0 : 1);
+      if (!row && h.robots_kind === null && this.st.openRobots.get(h.host) === undefined) {
+        // Its robots.txt task ended without an answer (attempts used up): the host's pages are now
+        // leased and blocked as "robots.txt unreachable" instead of waiting for ever.
+        this.st.setRobots.run("unreachable", "", null, this.iso(), h.host);
+        continue;
+      }
       if (!row || row.kind !== kind) {
         // Nothing eligible now: the host sleeps until its earliest pending task, or idles.
         const t = this.st.earliestOfHost.get(h.host)?.t ?? null;
@@ -321,7 +330,7 @@ export class Frontier implements TaskQueue<FetchTaskData> {
         `UPDATE crawl_frontier SET state = 'pending', attempts = 0, not_before = 0, lease_owner = NULL, lease_until = NULL,
            error = NULL, updated_at = ?
          WHERE (state = 'done' AND role IN ('robots', 'entry', 'nav', 'list'))
-            OR (state IN ('failed', 'blocked') AND outcome IN ('dead-host', 'gave-up', 'challenge', 'fault', 'robots'))`,
+            OR (state IN ('failed', 'blocked') AND outcome IN ('dead-host', 'gave-up', 'challenge', 'fault', 'robots', 'robots-unreachable', 'reset', 'timeout-total', 'timeout-idle', 'timeout-connect', 'connect', 'dns'))`,
       )
       .run(at).changes;
     this.db.prepare("UPDATE crawl_hosts SET state = 'ok', failures = 0, next_at = 0, has_work = 1").run();
