@@ -27,6 +27,15 @@ export interface ExtractedLayout {
   needsOcr?: OcrMark[];
   /** Paged formats: number of pages read. */
   pages?: number;
+  /** Pages that went through OCR and what came of each (image files, scanned or garbled PDF pages). */
+  ocr?: OcrOutcome[];
+}
+
+export interface OcrOutcome {
+  page: number;
+  /** `read`: tables found and read; `no-table`: no ruled table; `blank`: no ink; `failed`: OCR could not run. */
+  status: "read" | "no-table" | "blank" | "failed";
+  detail: string;
 }
 
 export interface OcrMark {
@@ -43,6 +52,13 @@ export interface ExtractInput {
   /** HTTP Content-Type header or known media type, when any (carries the charset for HTML). */
   contentType?: string;
   locator: string;
+  /** Run OCR over image files and pages without a usable text layer (default true). */
+  ocr?: boolean;
+  /**
+   * Bytes of an image a document refers to (an HTML `<img src>`), or null when unavailable. Files
+   * read from disk resolve relative to the document; the crawler supplies the blobs it fetched.
+   */
+  resolveImage?: (src: string) => Promise<Uint8Array | null>;
 }
 
 /** Raised for input the backend cannot read at all; the pipeline records it as a failed document. */
