@@ -29,10 +29,26 @@ export interface OcrGrid extends Grid {
 
 /** Where a cell's ink is: the box of ink pixels inside `box`, ignoring `inset` px next to the rules. */
 export function inkBox(ink: Uint8Array, width: number, box: Box, inset: number): Box | null {
-  const x0 = Math.ceil(box[0] + inset);
-  const y0 = Math.ceil(box[1] + inset);
-  const x1 = Math.floor(box[2] - inset);
-  const y1 = Math.floor(box[3] - inset);
+  let x0 = Math.ceil(box[0] + inset);
+  let y0 = Math.ceil(box[1] + inset);
+  let x1 = Math.floor(box[2] - inset);
+  let y1 = Math.floor(box[3] - inset);
+  // A thick or slanted rule can still reach inside the inset: edge columns and rows that are mostly
+  // ink are rule, not text.
+  const colInk = (x: number) => {
+    let n = 0;
+    for (let y = y0; y < y1; y++) n += ink[y * width + x]!;
+    return n;
+  };
+  const rowInk = (y: number) => {
+    let n = 0;
+    for (let x = x0; x < x1; x++) n += ink[y * width + x]!;
+    return n;
+  };
+  for (let k = 0; k < 8 && x1 - x0 > 2 && colInk(x0) > (y1 - y0) * 0.5; k++) x0++;
+  for (let k = 0; k < 8 && x1 - x0 > 2 && colInk(x1 - 1) > (y1 - y0) * 0.5; k++) x1--;
+  for (let k = 0; k < 8 && y1 - y0 > 2 && rowInk(y0) > (x1 - x0) * 0.5; k++) y0++;
+  for (let k = 0; k < 8 && y1 - y0 > 2 && rowInk(y1 - 1) > (x1 - x0) * 0.5; k++) y1--;
   let l = Number.POSITIVE_INFINITY;
   let t = Number.POSITIVE_INFINITY;
   let r = -1;

@@ -133,11 +133,11 @@ export interface Rules {
 export function findRules(ink: Uint8Array, width: number, height: number, textHeight: number): Rules {
   const minH = Math.max(30, Math.round(textHeight * 2.5));
   const h = joinRuns(
-    runs(height, width, (y, x) => ink[y * width + x]!, minH, 2),
+    runs(height, width, (y, x) => ink[y * width + x]!, minH, 5),
     "h",
   ).filter((s) => s.to - s.from >= minH);
   const vCandidates = joinRuns(
-    runs(width, height, (x, y) => ink[y * width + x]!, Math.max(6, Math.round(textHeight * 0.6)), 1),
+    runs(width, height, (x, y) => ink[y * width + x]!, Math.max(6, Math.round(textHeight * 0.6)), 3),
     "v",
   );
   const nearRule = (x: number, y: number) =>
@@ -145,5 +145,34 @@ export function findRules(ink: Uint8Array, width: number, height: number, textHe
   const v = vCandidates.filter(
     (s) => s.to - s.from >= textHeight * 4 || (nearRule(s.at, s.from) && nearRule(s.at, s.to)),
   );
-  return { h, v };
+  // A rule runs from one vertical rule to another; a run of text strokes (blurred characters side
+  // by side) stops short of them, unless it is as long as no label is.
+  const nearVertical = (x: number, y: number) =>
+    v.some((s) => Math.abs(s.at - x) <= 6 && y >= s.from - 6 && y <= s.to + 6);
+  const ruled = h.filter(
+    (s) => s.to - s.from >= width * 0.3 || (nearVertical(s.from, s.at) && nearVertical(s.to, s.at)),
+  );
+  const tol = Math.max(5, textHeight * 0.4);
+  return { h: mergeClose(ruled, tol), v: mergeClose(v, tol) };
+}
+
+/**
+ * Parallel rules closer than `tol` that overlap are one rule (a double or blurred border): two
+ * would cut a sliver of a column or row that holds nothing, and shift the cells beside it.
+ */
+export function mergeClose(segments: Segment[], tol: number): Segment[] {
+  const out: (Segment & { weight: number })[] = [];
+  for (const s of [...segments].sort((a, b) => a.at - b.at)) {
+    const near = out.find((o) => Math.abs(o.at - s.at) < tol && s.from <= o.to && s.to >= o.from);
+    if (!near) {
+      out.push({ ...s, weight: s.to - s.from });
+      continue;
+    }
+    const w = s.to - s.from;
+    near.at = (near.at * near.weight + s.at * w) / (near.weight + w);
+    near.weight += w;
+    near.from = Math.min(near.from, s.from);
+    near.to = Math.max(near.to, s.to);
+  }
+  return out.map(({ weight: _, ...s }) => s);
 }

@@ -91,7 +91,9 @@ export function findTables(input: Gray): PageTables {
     ink = binarize(page);
   }
   const textHeight = estimateTextHeight(ink, page.width, page.height);
-  const rules = findRules(ink, page.width, page.height, textHeight);
+  // Rules are looked for in a more lenient mask: thin grey rules fade in a scan (and a JPEG), while
+  // speckle that the lenient mask lets in never forms long runs.
+  const rules = findRules(binarize(page, 0.06, 235), page.width, page.height, textHeight);
   const scaled = [...rules.h, ...rules.v].map((s) => ({
     ...s,
     at: s.at * UNIT,
