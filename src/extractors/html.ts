@@ -156,6 +156,7 @@ function picturedTables($: cheerio.CheerioAPI, narrative: string, dataTables: nu
   return {
     page: 1,
     reason: "image-table",
+    images: sources,
     detail: `统计表以图片形式发布（${sources.length}张图片：${sources.slice(0, 5).join("、")}${sources.length > 5 ? "…" : ""}）`,
   };
 }

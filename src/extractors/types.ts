@@ -42,6 +42,8 @@ export interface OcrMark {
   page: number;
   reason: "no-text" | "garbled-text" | "image-table";
   detail: string;
+  /** HTML: the addresses of the pictures that hold the tables, in page order. */
+  images?: string[];
 }
 
 /** A format backend: bytes in, layout out. Async because PDF parsing is. */

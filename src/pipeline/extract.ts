@@ -4,8 +4,8 @@
  * becomes a `failed` report that says why, so a batch run goes on.
  */
 import { createHash } from "node:crypto";
-import { extractHtml } from "../extractors/html.js";
 import { extractImage } from "../extractors/image.js";
+import { extractHtmlWithImages } from "../extractors/ocr/html-images.js";
 import { markOcrCells, rereader } from "../extractors/ocr/provenance.js";
 import { repairByArithmetic } from "../extractors/ocr/repair.js";
 import { extractPdf } from "../extractors/pdf.js";
@@ -67,7 +67,7 @@ function markUnfilled(cells: Record<string, Cell>, table: string): Finding | nul
 
 /** One backend per format; each turns bytes into the same layout (grids + narrative). */
 const BACKENDS: Partial<Record<string, Backend>> = {
-  html: extractHtml,
+  html: extractHtmlWithImages,
   text: extractText,
   pdf: extractPdf,
   docx: extractDocx,

@@ -148,7 +148,8 @@ export async function readTable(
     table.cells.map(async (c): Promise<OcrCell> => {
       const ink = inkBox(pt.ink, pt.page.width, c.box, inset);
       const read = ink ? await readCell(pool, pt, ink) : { text: "", confidence: 1, kind: "empty" as const };
-      const bbox = at.toOutput(c.box).map((v) => Math.round(v * 10) / 10) as Box;
+      const input = c.box.map((v) => v / pt.factor) as Box;
+      const bbox = at.toOutput(input).map((v) => Math.round(v * 10) / 10) as Box;
       return {
         row: c.r0,
         col: c.c0,

@@ -42,7 +42,7 @@ export async function ocrPage(
 ): Promise<OcrPageResult> {
   let pt = findTables(image);
   let upsideDown = false;
-  if (!pt.ink.some((v) => v === 1)) return { grids: [], status: "blank", skew: 0, upsideDown };
+  if (pt.blank) return { grids: [], status: "blank", skew: 0, upsideDown };
   if (pt.tables.length > 0) {
     // Upright labels read with high confidence; only a doubtful page is tried the other way up.
     const asIs = await labelConfidence(pool, pt);

@@ -23,9 +23,12 @@ export function markOcrCells(cells: Record<string, Cell>, grids: Grid[]): void {
     if (!loc) continue;
     const o = byLoc.get(`${loc.grid}|${loc.row}|${loc.col}`);
     if (!o) continue;
+    // A number in a cell the digit reader rejected came from the Chinese model reading a value cell
+    // (a seal or a smudge over the digits): it is doubtful whatever that model's own confidence.
+    const doubtful = o.kind === "label" && cell.value !== null && cell.source === "printed";
     cells[path] = {
       ...cell,
-      confidence: Math.round(o.confidence * 1000) / 1000,
+      confidence: Math.round((doubtful ? Math.min(o.confidence, 0.3) : o.confidence) * 1000) / 1000,
       ...(cell.source === "printed" ? { source: "ocr" as const } : {}),
     };
   }

@@ -26,13 +26,22 @@ export function gray(width: number, height: number, fill = 255): Gray {
   return { width, height, data: new Uint8Array(width * height).fill(fill) };
 }
 
+/**
+ * Grey level for OCR: the brightest channel, so coloured ink is light; and a strongly red pixel
+ * (a seal, a red signature) is paper outright, while black print under it stays dark.
+ */
+export function paperOrInk(r: number, g: number, b: number): number {
+  if (r > 120 && r - Math.min(g, b) > 70) return 255;
+  return Math.max(r, g, b);
+}
+
 function fromRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Gray {
   const out = new Uint8Array(width * height);
   for (let i = 0, j = 0; i < out.length; i++, j += 4) {
     const a = rgba[j + 3]! / 255;
     // The brightest channel, not luminance: a red seal stamped over a table is paper, while black
     // print (under the seal too) stays dark in every channel. Transparent pixels are paper.
-    const l = Math.max(rgba[j]!, rgba[j + 1]!, rgba[j + 2]!);
+    const l = paperOrInk(rgba[j]!, rgba[j + 1]!, rgba[j + 2]!);
     out[i] = Math.round(l * a + 255 * (1 - a));
   }
   return { width, height, data: out };
@@ -131,7 +140,7 @@ export function bounded(img: Gray): Gray {
   const n = img.width * img.height;
   if (n <= MAX_PIXELS) return img;
   const k = Math.sqrt(MAX_PIXELS / n);
-  return resize(img, Math.round(img.width * k), Math.round(img.height * k));
+  return resize(img, Math.floor(img.width * k), Math.floor(img.height * k));
 }
 
 /** Resamples to w×h: area average when shrinking, bilinear when enlarging. */

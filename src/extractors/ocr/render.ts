@@ -6,7 +6,7 @@
 import { createCanvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { Gray } from "./raster.js";
-import { MAX_PIXELS } from "./raster.js";
+import { MAX_PIXELS, paperOrInk } from "./raster.js";
 
 export const RENDER_DPI = 200;
 
@@ -40,6 +40,6 @@ export async function renderPage(page: PDFPageProxy, dpi = RENDER_DPI): Promise<
   const rgba = ctx.getImageData(0, 0, w, h).data;
   const data = new Uint8Array(w * h);
   for (let i = 0, j = 0; i < data.length; i++, j += 4)
-    data[i] = Math.max(rgba[j]!, rgba[j + 1]!, rgba[j + 2]!);
+    data[i] = paperOrInk(rgba[j]!, rgba[j + 1]!, rgba[j + 2]!);
   return { image: { width: w, height: h, data }, scale };
 }

@@ -127,13 +127,22 @@ export interface Rules {
 }
 
 /**
- * Ruling lines in pixel coordinates. `textHeight` (px) is a typical character height: horizontal rules
+ * Ruling lines in pixel coordinates. Horizontal rules are looked for in the `faint` mask (thin grey rules
+ * fade in a scan or JPEG; speckle it lets in never forms long runs), vertical ones in the ordinary ink
+ * (the faint mask shows JPEG block edges as straight vertical streaks). `textHeight` (px) is a typical character height: horizontal rules
  * must be longer than a few characters, vertical ones longer than a wrapped label or end on rules.
  */
-export function findRules(ink: Uint8Array, width: number, height: number, textHeight: number): Rules {
+export function findRules(
+  ink: Uint8Array,
+  faint: Uint8Array,
+  width: number,
+  height: number,
+  textHeight: number,
+): Rules {
   const minH = Math.max(30, Math.round(textHeight * 2.5));
   const h = joinRuns(
-    runs(height, width, (y, x) => ink[y * width + x]!, minH, 5),
+    // Gaps are bridged only up to 5 px: more glues the characters of a line into a run.
+    runs(height, width, (y, x) => faint[y * width + x]!, minH, 5),
     "h",
   ).filter((s) => s.to - s.from >= minH);
   const vCandidates = joinRuns(
