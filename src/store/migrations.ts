@@ -268,6 +268,11 @@ JOIN blobs b ON b.sha256 = r.sha256
 WHERE r.is_current = 1;
 `;
 
+/** OCR: why a repaired cell's value was taken (confidence already has its column). */
+const V4_SQL = `
+ALTER TABLE cells ADD COLUMN evidence TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1_SQL },
   { version: 2, name: "format evidence and OCR page marks", sql: V2_SQL },
@@ -276,6 +281,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "views for Datasette (t3_wide, findings_view, reports_view); reports by sha256",
     sql: V3_SQL,
   },
+  { version: 4, name: "evidence of OCR-repaired cells", sql: V4_SQL },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

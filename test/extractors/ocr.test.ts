@@ -21,8 +21,9 @@ import {
 } from "../../src/extractors/ocr/raster.js";
 import { estimateSkew } from "../../src/extractors/ocr/rules.js";
 import { findTables } from "../../src/extractors/ocr/table.js";
-import { extractReport } from "../../src/pipeline/extract.js";
+import { EXTRACTOR, extractReport } from "../../src/pipeline/extract.js";
 import { imagePdf } from "../../src/samples/image-pdf.js";
+import { openStore } from "../../src/store/store.js";
 import { score, type Truth } from "../helpers/truth.js";
 
 afterAll(closeOcr);
@@ -67,6 +68,49 @@ describe("OCR building blocks", () => {
     await pool.close();
     await expect(pool.recognize(Buffer.alloc(0), "digits")).rejects.toThrow(/closed/);
   });
+});
+
+describe("repair by arithmetic", () => {
+  it("a misread digit is re-read and taken only as the one reading that makes every equation hold; stored with its evidence", async () => {
+    // image-table-v2019: the picture's 6 in 商业企业/予以公开 first reads as 0 (T3.R2 and T3.R3 fail).
+    const file = "samples/pdf/image-table-v2019.pdf";
+    const bytes = readFileSync(file);
+    const r = await extract(bytes, file);
+    const cell = r.cells["t3.granted.commercial_enterprise"];
+    expect(cell?.value).toBe(6);
+    expect(cell?.source).toBe("ocr-repaired");
+    expect(cell?.raw).toBe("0");
+    expect(cell?.evidence).toMatch(/只有6使所有等式成立/);
+    const repaired = r.findings.find((f) => f.rule === "X.OCR_REPAIRED");
+    expect(repaired).toMatchObject({
+      origin: "extraction",
+      path: "t3.granted.commercial_enterprise",
+      actual: 0,
+      expected: 6,
+    });
+    expect(r.findings.filter((f) => f.origin === "source" && f.severity === "error")).toEqual([]);
+
+    const dir = mkdtempSync(path.join(tmpdir(), "nianbao-ocr-store-"));
+    const store = openStore(path.join(dir, "db.sqlite"));
+    try {
+      const saved = store.saveExtraction({
+        bytes,
+        locator: file,
+        mediaType: "application/pdf",
+        report: r,
+        status: r.status,
+        extractorName: EXTRACTOR.name,
+        extractorVersion: EXTRACTOR.version,
+        format: "pdf",
+        charset: null,
+      });
+      const back = store.getReport(saved.reportId!)?.report.cells["t3.granted.commercial_enterprise"];
+      expect(back).toEqual(cell);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe("bad input through OCR", () => {

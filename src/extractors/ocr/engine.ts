@@ -10,6 +10,7 @@ import { access } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { isMainThread } from "node:worker_threads";
 import { createWorker, OEM, PSM, type Worker } from "tesseract.js";
 
 export type OcrModel = "digits" | "label";
@@ -108,12 +109,20 @@ interface Job {
   reject: (e: Error) => void;
 }
 
+/**
+ * One lane per core in the main thread. Inside an extraction worker thread (`ingest -w N` already
+ * runs one document per core) one lane, so a batch does not start cores × cores OCR threads.
+ */
+function defaultLanes(): number {
+  return isMainThread ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
+}
+
 export class OcrPool {
   private readonly lanes: Lane[];
   private readonly queue: Job[] = [];
   private closed = false;
 
-  constructor(size = Math.max(1, os.availableParallelism?.() ?? os.cpus().length)) {
+  constructor(size = defaultLanes()) {
     this.lanes = Array.from({ length: size }, () => ({ workers: {}, busy: false }));
   }
 

@@ -63,7 +63,8 @@ export async function repairByArithmetic(
       const { path, value } = fixes[0]!;
       const before = cells[path]!;
       const readings = alternatives.get(path) ?? [];
-      cells[path] = { ...before, value, source: "ocr-repaired" };
+      const evidence = `OCR读数${before.raw}与表内勾稽关系不符；重新识别得到${readings.join("、")}，其中只有${value}使所有等式成立`;
+      cells[path] = { ...before, value, source: "ocr-repaired", evidence };
       out.push(
         finding({
           rule: X_OCR.REPAIRED,
@@ -73,7 +74,7 @@ export async function repairByArithmetic(
           paths: [path],
           expected: value,
           actual: before.value,
-          message: `OCR读数${before.raw}与表内勾稽关系不符；重新识别得到${readings.join("、")}，其中只有${value}使所有等式成立，已采用（ocr-repaired）`,
+          message: `${evidence}，已采用（ocr-repaired）`,
         }),
       );
       failed = failing(check, cells);
