@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { completionReport } from "../crawl/completion.js";
 import { defaultKind, ExportError, type ExportFormat, type ExportKind, exportData } from "../export/index.js";
+import { closeOcr } from "../extractors/ocr/engine.js";
 import { toContractJson } from "../pipeline/contract.js";
 import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
 import { type IngestItem, ingestFiles, listInputs } from "../pipeline/ingest.js";
@@ -492,3 +493,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// OCR worker threads would keep the process alive: stop them once the command is done.
+await closeOcr();

@@ -125,7 +125,7 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
     layout.publishedAt = findPublishedAt(page);
     layout.grids = grids;
     layout.narrative = narrative;
-    const pictured = picturedTables($, narrative, grids.length);
+    const pictured = picturedTables($, narrative, grids.length, layout.title);
     if (pictured) layout.needsOcr = [pictured];
     if (grids.length === 0) {
       layout.warnings.push(
@@ -142,12 +142,23 @@ export function extractHtml(input: ExtractInput): ExtractedLayout {
 }
 
 /**
- * Report pages whose tables were pasted in as pictures: table headings in the text, no data table,
- * and images on the page. Marked for the OCR path (issue 4) with the image addresses, instead of
- * failing as "no tables".
+ * Report pages whose tables were pasted in as pictures: no data table and images on the page, with
+ * the table headings in the text, or a page titled as an annual report that is nothing but its
+ * pictures (the whole report scanned into images). Marked for the OCR path with the image
+ * addresses, instead of failing as "no tables".
  */
-function picturedTables($: cheerio.CheerioAPI, narrative: string, dataTables: number): OcrMark | null {
-  if (dataTables > 0 || !TABLE_SECTIONS.some((t) => t.heading.test(narrative))) return null;
+function picturedTables(
+  $: cheerio.CheerioAPI,
+  narrative: string,
+  dataTables: number,
+  title: string | null,
+): OcrMark | null {
+  if (dataTables > 0) return null;
+  const headings = TABLE_SECTIONS.some((t) => t.heading.test(narrative));
+  const imageStack =
+    /(?:政府信息|政务)?公开.{0,8}(?:年度报告|年报)/.test(title ?? "") &&
+    narrative.replace(/\s+/g, "").length < 400;
+  if (!headings && !imageStack) return null;
   const sources = $("img[src]")
     .map((_, el) => $(el).attr("src") ?? "")
     .get()
@@ -156,7 +167,8 @@ function picturedTables($: cheerio.CheerioAPI, narrative: string, dataTables: nu
   return {
     page: 1,
     reason: "image-table",
-    detail: `统计表以图片形式发布（${sources.length}张图片：${sources.slice(0, 5).join("、")}${sources.length > 5 ? "…" : ""}）`,
+    images: sources,
+    detail: `${headings ? "统计表" : "报告全文"}以图片形式发布（${sources.length}张图片：${sources.slice(0, 5).join("、")}${sources.length > 5 ? "…" : ""}）`,
   };
 }
 

@@ -12,13 +12,20 @@ import { getDocument, type PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.
 import type { Grid } from "../model/grid.js";
 import type { TableId } from "../model/template.js";
 import { zoneRows } from "../pipeline/map-rows.js";
+import { ocrPdfPage } from "./ocr/pdf-page.js";
 import { joinSplitRow } from "./pdf/continuation.js";
 import { findLattices, latticeGrid } from "./pdf/lattice.js";
 import { isPageNumber, type Line, toLines } from "./pdf/lines.js";
 import { readPage } from "./pdf/page.js";
 import { pageQuality } from "./pdf/quality.js";
 import { tablesFromText } from "./text.js";
-import { type ExtractedLayout, type ExtractInput, type OcrMark, UnreadableInputError } from "./types.js";
+import {
+  type ExtractedLayout,
+  type ExtractInput,
+  type OcrMark,
+  type OcrOutcome,
+  UnreadableInputError,
+} from "./types.js";
 
 /** More pages than any annual report has: refuse rather than grind (PDF bombs). */
 export const MAX_PAGES = 2000;
@@ -149,11 +156,13 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
     const narrative: string[] = [];
     const geo: (LineGeo | null)[] = [];
     const needsOcr: OcrMark[] = [];
+    const ocr: OcrOutcome[] = [];
     const warnings: string[] = [];
     let lastTablePage = 0;
     let pagesRead = 0;
     // Which tables the grids so far hold; recomputed only when a page adds grids, not per page.
     let found = new Set<TableId>();
+    let scanned = false;
     for (let p = 1; p <= doc.numPages; p++) {
       if (found.size === 3 && p > lastTablePage + TAIL_PAGES) {
         warnings.push(
@@ -166,7 +175,8 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
       try {
         geometry = await readPage(
           page,
-          found.size === 3 ? "never" : lastTablePage === p - 1 ? "always" : "auto",
+          // A scanned document's later pages are measured too, so they are marked for OCR.
+          found.size === 3 && !scanned ? "never" : lastTablePage === p - 1 ? "always" : "auto",
         );
       } finally {
         page.cleanup();
@@ -201,6 +211,22 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
       narrative.push(pageNarrative(p, toLines(remaining), tableTops, geometry.height, geo));
       const mark = pageQuality(geometry, pageGrids.length);
       if (mark) needsOcr.push(mark);
+      if (mark?.reason === "no-text") scanned = true;
+      if (mark && input.ocr !== false) {
+        const read = await ocrPdfPage(doc, mark, geometry);
+        ocr.push(read.outcome);
+        if (read.outcome.status === "failed") warnings.push(`第${p}页OCR失败：${read.outcome.detail}`);
+        if (read.grids.length > 0) {
+          // A garbled text layer's grids hold mojibake: the picture's reading replaces them.
+          if (mark.reason === "garbled-text") grids.splice(grids.length - pageGrids.length, pageGrids.length);
+          const prev = grids[grids.length - 1];
+          // A table continued from the page before, as with the text layer.
+          if (prev && lastTablePage === p - 1) joinSplitRow(prev, read.grids[0]!);
+          grids.push(...read.grids.filter((g) => g.rows > 0));
+          lastTablePage = p;
+          found = tablesIn(grids);
+        }
+      }
     }
 
     // Tables without ruling lines: the text backend's anchors over the page text.
@@ -221,6 +247,7 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
       publishedAt: null,
       warnings,
       needsOcr,
+      ocr,
       pages: pagesRead,
     };
   } finally {

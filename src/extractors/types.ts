@@ -27,12 +27,23 @@ export interface ExtractedLayout {
   needsOcr?: OcrMark[];
   /** Paged formats: number of pages read. */
   pages?: number;
+  /** Pages that went through OCR and what came of each (image files, scanned or garbled PDF pages). */
+  ocr?: OcrOutcome[];
+}
+
+export interface OcrOutcome {
+  page: number;
+  /** `read`: tables found and read; `no-table`: no ruled table; `blank`: no ink; `failed`: OCR could not run. */
+  status: "read" | "no-table" | "blank" | "failed";
+  detail: string;
 }
 
 export interface OcrMark {
   page: number;
   reason: "no-text" | "garbled-text" | "image-table";
   detail: string;
+  /** HTML: the addresses of the pictures that hold the tables, in page order. */
+  images?: string[];
 }
 
 /** A format backend: bytes in, layout out. Async because PDF parsing is. */
@@ -45,6 +56,8 @@ export interface ExtractInput {
   locator: string;
   /** What the caller knows from outside the document (the crawl catalogue, the list page). */
   hints?: ExtractHints;
+  /** Run OCR over image files and pages without a usable text layer (default true). */
+  ocr?: boolean;
   /**
    * Bytes of an image a document refers to (an HTML `<img src>`), or null when unavailable. Files
    * read from disk resolve relative to the document; the crawler supplies the blobs it fetched.

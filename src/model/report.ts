@@ -50,7 +50,10 @@ export const CellSchema = z.object({
   note: z.string().optional(),
   /** The values the text allows, when the source is ambiguous. */
   candidates: z.array(z.number()).optional(),
+  /** OCR: the engine's confidence in the reading, 0–1. */
   confidence: z.number().min(0).max(1).optional(),
+  /** Why an `ocr-repaired` value was taken over the first reading (the readings and the equations). */
+  evidence: z.string().optional(),
   loc: LocationSchema.nullable(),
 });
 export type Cell = z.infer<typeof CellSchema>;

@@ -4,7 +4,10 @@
  * becomes a `failed` report that says why, so a batch run goes on.
  */
 import { createHash } from "node:crypto";
-import { extractHtml } from "../extractors/html.js";
+import { extractImage } from "../extractors/image.js";
+import { extractHtmlWithImages } from "../extractors/ocr/html-images.js";
+import { markOcrCells, rereader } from "../extractors/ocr/provenance.js";
+import { repairByArithmetic } from "../extractors/ocr/repair.js";
 import { extractPdf } from "../extractors/pdf.js";
 import { extractText } from "../extractors/text.js";
 import {
@@ -64,11 +67,12 @@ function markUnfilled(cells: Record<string, Cell>, table: string): Finding | nul
 
 /** One backend per format; each turns bytes into the same layout (grids + narrative). */
 const BACKENDS: Partial<Record<string, Backend>> = {
-  html: extractHtml,
+  html: extractHtmlWithImages,
   text: extractText,
   pdf: extractPdf,
   docx: extractDocx,
   doc: extractDoc,
+  image: extractImage,
 };
 
 async function layoutFor(format: string, input: ExtractInput): Promise<ExtractedLayout> {
@@ -116,9 +120,21 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
   }
   base.source.charset = layout.charset;
   base.needs_ocr = layout.needsOcr ?? [];
+  // Pages OCR has read are no longer a problem of the document; those it could not read still are.
+  const ocrRead = new Map((layout.ocr ?? []).map((o) => [o.page, o]));
+  const ocrProblems = base.needs_ocr.flatMap((m) => {
+    const o = ocrRead.get(m.page);
+    if (o && o.status !== "failed") return [];
+    return [`第${m.page}页需要OCR（${m.reason}）：${m.detail}${o ? `；${o.detail}` : ""}`];
+  });
+  for (const m of base.needs_ocr) {
+    const o = ocrRead.get(m.page);
+    if (o) m.detail = `${m.detail}（OCR：${o.detail}）`;
+  }
 
   const textMeta = readMeta(layout.title, layout.narrative, layout.publishedAt);
   const mapped = mapTables(layout.grids, textMeta.year);
+  markOcrCells(mapped.cells, layout.grids);
   const meta: ReportMeta = {
     title: textMeta.title,
     organ: textMeta.organ ?? input.hints?.organ ?? null,
@@ -139,7 +155,7 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
       sections,
       preamble,
       status: "partial",
-      problems: base.needs_ocr.map((m) => `第${m.page}页需要OCR（${m.reason}）：${m.detail}`),
+      problems: ocrProblems.length > 0 ? ocrProblems : ["OCR未找到报告表格 (OCR found no report tables)"],
       meta,
       cells: {},
       findings: [],
@@ -165,21 +181,25 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
     const f = markUnfilled(mapped.cells, t);
     if (f) extraction.push(f);
   }
-  const sourceFindings = validate({
-    cells: mapped.cells,
-    meta,
-    found: mapped.found,
-    t3RowsPrinted: mapped.t3RowsPrinted,
-    sectionsPresent: Object.keys(sections),
-    narrative: { s1: sections.s1_overview?.text ?? preamble },
-    ...(input.hints?.organLevel ? { organLevel: input.hints.organLevel } : {}),
-  });
+  const check = (cells: Record<string, Cell>) =>
+    validate({
+      cells,
+      meta,
+      found: mapped.found,
+      t3RowsPrinted: mapped.t3RowsPrinted,
+      sectionsPresent: Object.keys(sections),
+      narrative: { s1: sections.s1_overview?.text ?? preamble },
+      ...(input.hints?.organLevel ? { organLevel: input.hints.organLevel } : {}),
+    });
+  if (layout.grids.some((g) => g.origin === "ocr")) {
+    extraction.push(...(await repairByArithmetic(mapped.cells, check, rereader(layout.grids))));
+  }
+  const sourceFindings = check(mapped.cells);
   // Tables or rows on pages that still need OCR are unread, not missing from the source.
-  const checked =
-    base.needs_ocr.length > 0 ? sourceFindings.filter((f) => f.rule !== "D.R3") : sourceFindings;
+  const checked = ocrProblems.length > 0 ? sourceFindings.filter((f) => f.rule !== "D.R3") : sourceFindings;
   const problems = [
     ...layout.warnings,
-    ...base.needs_ocr.map((m) => `第${m.page}页需要OCR（${m.reason}）：${m.detail}`),
+    ...ocrProblems,
     ...(["t2", "t3", "t4"] as const)
       .filter((t) => !mapped.found[t])
       .map((t) => `未找到${t === "t2" ? "表二" : t === "t3" ? "表三" : "表四"} (table ${t} not found)`),

@@ -48,6 +48,7 @@ export type CellParams = [
   page: number | null,
   bbox: string | null,
   line: number | null,
+  evidence: string | null,
 ];
 
 /** Exact text of the value: the decimal for money, else the number's shortest round-trip text. */
@@ -79,6 +80,7 @@ export function cellParams(reportId: number, path: string, cell: Cell): CellPara
     loc?.page ?? null,
     loc?.bbox === undefined ? null : JSON.stringify(loc.bbox),
     loc?.line ?? null,
+    cell.evidence ?? null,
   ];
 }
 
@@ -100,6 +102,7 @@ export interface CellRow {
   page: number | null;
   bbox: string | null;
   line: number | null;
+  evidence: string | null;
 }
 
 /** Rebuild the canonical cell; optional fields absent in the row stay absent (not undefined-valued). */
@@ -115,6 +118,7 @@ export function rowToCell(r: CellRow): Cell {
   if (r.note !== null) cell.note = r.note;
   if (r.candidates !== null) cell.candidates = JSON.parse(r.candidates) as number[];
   if (r.confidence !== null) cell.confidence = r.confidence;
+  if (r.evidence !== null) cell.evidence = r.evidence;
   if (r.grid !== null) {
     const loc: NonNullable<Cell["loc"]> = { grid: r.grid, row: r.grid_row ?? 0, col: r.grid_col ?? 0 };
     if (r.page !== null) loc.page = r.page;

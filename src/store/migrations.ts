@@ -374,6 +374,11 @@ CREATE TABLE crawl_offsite (
 `;
 
 /** Ordered by version, strictly increasing. Append only. */
+/** OCR: why a repaired cell's value was taken (confidence already has its column). */
+const V5_SQL = `
+ALTER TABLE cells ADD COLUMN evidence TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1_SQL },
   { version: 2, name: "format evidence and OCR page marks", sql: V2_SQL },
@@ -383,6 +388,7 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: V3_SQL,
   },
   { version: 4, name: "crawl: agencies, hosts, frontier, fetches, off-site copies", sql: V4_SQL },
+  { version: 5, name: "evidence of OCR-repaired cells", sql: V5_SQL },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

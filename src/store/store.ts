@@ -266,8 +266,8 @@ class WriteStatements {
     );
     this.insertCell = db.prepare<CellParams>(
       `INSERT INTO cells(report_id, tbl, row_key, col_key, path, value, value_text, unit, raw, source, note,
-         candidates, confidence, grid, grid_row, grid_col, page, bbox, line)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         candidates, confidence, grid, grid_row, grid_col, page, bbox, line, evidence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertFinding = db.prepare<FindingParams>(
       `INSERT INTO findings(report_id, rule, severity, origin, path, paths, expected, actual, residual, message)
@@ -418,7 +418,7 @@ export class Store {
       );
       this.cellsOf = db.prepare<[number], CellRow>(
         `SELECT path, tbl, col_key, value, value_text, unit, raw, source, note, candidates, confidence,
-           grid, grid_row, grid_col, page, bbox, line FROM cells WHERE report_id = ?`,
+           grid, grid_row, grid_col, page, bbox, line, evidence FROM cells WHERE report_id = ?`,
       );
       this.findingsOf = db.prepare<[number], FindingRow>(
         `SELECT rule, severity, origin, path, paths, expected, actual, residual, message

@@ -53,13 +53,13 @@ describe("bad input becomes a failed or partial report, never an exception", () 
     expect(r.findings.some((f) => f.rule === "D.R3" && /实际找到/.test(f.message))).toBe(true);
   });
 
-  it("an image is detected by its signature and recorded as not supported by the text-layer backends", async () => {
+  it("a truncated image is detected by its signature and recorded as corrupt, not a crash", async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
     const r = await extract(png, "scan.png");
     expect(r.source.format).toBe("image");
     expect(r.source.format_evidence).toMatch(/PNG/);
     expect(r.status).toBe("failed");
-    expect(r.problems[0]).toMatch(/unsupported/);
+    expect(r.problems[0]).toMatch(/corrupt image/);
   });
 
   it("a table that is not the format (no anchors) fails with an explanation", async () => {

@@ -500,7 +500,7 @@ describe("query", () => {
     }
     expect(counts()).toEqual(before);
     expect(counts().cells).toBe(200);
-    expect(store.query("SELECT * FROM pragma_table_info('cells')").rows.length).toBe(19);
+    expect(store.query("SELECT * FROM pragma_table_info('cells')").rows.length).toBe(20);
   });
 
   it("works on a read-only store, which cannot save", () => {
