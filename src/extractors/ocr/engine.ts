@@ -92,7 +92,9 @@ async function startWorker(model: OcrModel): Promise<Worker> {
     creating.then((w) => w.terminate()).catch(() => {});
     throw err;
   }
-  await worker.setParameters(params);
+  // tesseract's own diagnostics ("Image too small to scale!!" for a sliver of a cell) would
+  // otherwise land on the user's stderr; what matters reaches the report as confidence and findings.
+  await worker.setParameters({ ...params, debug_file: "/dev/null" } as Record<string, string>);
   return worker;
 }
 
