@@ -159,9 +159,23 @@ export function findRules(
   const vCandidates = [...bridgeGaps(vRuns.filter(longV), bridge), ...vRuns.filter((s) => !longV(s))];
   const nearRule = (x: number, y: number) =>
     hBridged.some((s) => Math.abs(s.at - y) <= 4 && x >= s.from - 4 && x <= s.to + 4);
+  const tol = Math.max(5, textHeight * 0.4);
   const spans = (s: Segment) => nearRule(s.at, s.from) && nearRule(s.at, s.to);
   const inkV = vCandidates.filter((s) => s.to - s.from >= textHeight * 4 || spans(s));
-  const v = inkV;
+  // A thin grey rule can fade out of the ordinary ink after JPEG. In the faint mask only a run from
+  // one horizontal rule to the next, taller than a line of text, counts (block edges and the halo
+  // of characters do not reach both rules).
+  const faintV = joinRuns(
+    runs(width, height, (x, y) => faint[y * width + x]!, Math.round(textHeight * 1.2), 2),
+    "v",
+  ).filter(
+    (s) =>
+      s.to - s.from >= textHeight * 1.2 &&
+      spans(s) &&
+      // Only where the ink has no rule: a rule seen in both stays where the ink puts it.
+      !inkV.some((o) => Math.abs(o.at - s.at) < tol && o.from < s.to && o.to > s.from),
+  );
+  const v = [...inkV, ...faintV];
   // A rule runs from one vertical rule to another; a run of text strokes (blurred characters side
   // by side) stops short of them, unless it is as long as no label is.
   const nearVertical = (x: number, y: number) =>
@@ -169,7 +183,6 @@ export function findRules(
   const ruled = hBridged.filter(
     (s) => s.to - s.from >= width * 0.3 || (nearVertical(s.from, s.at) && nearVertical(s.to, s.at)),
   );
-  const tol = Math.max(5, textHeight * 0.4);
   return { h: mergeClose(ruled, tol), v: mergeClose(v, tol) };
 }
 
