@@ -10,7 +10,7 @@ import { PNG } from "pngjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanLabel } from "../../src/extractors/ocr/cells.js";
 import { closeOcr, OcrPool } from "../../src/extractors/ocr/engine.js";
-import { snapLabel } from "../../src/extractors/ocr/lexicon.js";
+import { isTemplateWord, snapLabel } from "../../src/extractors/ocr/lexicon.js";
 import {
   bounded,
   decodeImage,
@@ -61,6 +61,30 @@ describe("OCR building blocks", () => {
     expect(Math.abs(found.skew - 1.3)).toBeLessThan(0.1);
     expect(found.tables.length).toBeGreaterThan(0);
     expect(estimateSkew(findTables(page!).ink, page!.width, page!.height)).toBe(0);
+  });
+
+  it("rules cut into pieces (a seal's ring dropped as paper) are joined again: the same lattice", async () => {
+    const [page] = await decodeImage(readFileSync(PAGE));
+    // Table 四: fifteen even columns, rules under its group headers spanning a few of them.
+    const t = findTables(page!).tables.at(-1)!;
+    expect(t.cols).toBe(15);
+    const xs = [...new Set(t.cells.flatMap((c) => [c.box[0], c.box[2]]))].sort((a, b) => a - b);
+    // White stripes 8 px wide down the middle of every third column (where a ring would cross) cut
+    // each horizontal rule into pieces shorter than a third of the page that end at no vertical rule.
+    const cut: Gray = { ...page!, data: page!.data.slice() };
+    for (let k = 0; k + 1 < xs.length; k++) {
+      if (k % 3 !== 1) continue;
+      const mid = Math.round((xs[k]! + xs[k + 1]!) / 2);
+      for (let y = Math.floor(t.box[1]) - 5; y < t.box[3] + 5; y++)
+        for (let x = mid - 4; x < mid + 4; x++) cut.data[y * cut.width + x] = 255;
+    }
+    const again = findTables(cut).tables.at(-1)!;
+    expect([again.rows, again.cols, again.cells.length]).toEqual([t.rows, t.cols, t.cells.length]);
+  });
+
+  it("a template word is known as one; a stray character is not", () => {
+    expect(isTemplateWord("总计")).toBe(true);
+    expect(isTemplateWord("型")).toBe(false);
   });
 
   it("a pool that is closed refuses work instead of starting threads", async () => {

@@ -7,9 +7,10 @@
  * with the Chinese model, and the spaces tesseract puts between Chinese characters are removed.
  */
 import type { Grid, GridCell } from "../../model/grid.js";
+import { normalizeLabel } from "../../model/normalize.js";
 import type { Box } from "../pdf/geometry.js";
 import type { OcrPool, OcrReading } from "./engine.js";
-import { snapLabel } from "./lexicon.js";
+import { isTemplateWord, snapLabel } from "./lexicon.js";
 import { crop, type Gray, gray, resize, toPgm } from "./raster.js";
 import type { PageTables, TableImage } from "./table.js";
 
@@ -132,7 +133,33 @@ async function readCell(
   if (looksNumeric(digits, ink, pt.textHeight))
     return { text: digits.text.trim(), confidence: digits.confidence, kind: "number" };
   const label = await pool.recognize(cellImage(pt.page, ink, pt.textHeight, 1.5), "label");
-  return { text: snapLabel(cleanLabel(label.text)), confidence: label.confidence, kind: "label" };
+  const text = snapLabel(cleanLabel(label.text));
+  // One or two characters that are no label of the template, in a one-line cell, are more likely a
+  // number the digits pass missed at its first scale (`71` read as `型`): the digits model gets the
+  // cell again at other scales and thresholds. A number found so stays below the confidence the
+  // repair step trusts, so it is always named by a finding.
+  if (isStrayLabel(text) && ink[3] - ink[1] <= pt.textHeight * 1.6) {
+    for (const [k, t] of DIGIT_RETRIES) {
+      const again = await pool.recognize(cellImage(pt.page, ink, pt.textHeight, k, t), "digits");
+      if (looksNumeric(again, ink, pt.textHeight) && /\d/.test(again.text))
+        return { text: again.text.trim(), confidence: Math.min(again.confidence, 0.55), kind: "number" };
+    }
+  }
+  return { text, confidence: label.confidence, kind: "label" };
+}
+
+/** Other scales and hard thresholds for the digits model, after the first reading failed. */
+const DIGIT_RETRIES: [number, number | undefined][] = [
+  [3, undefined],
+  [1.5, undefined],
+  [2, 140],
+  [3, 170],
+];
+
+/** A label reading that cannot be a label: one or two characters, none a word of the template. */
+function isStrayLabel(text: string): boolean {
+  const norm = normalizeLabel(text);
+  return norm.length > 0 && norm.length <= 2 && snapLabel(text) === text && !isTemplateWord(norm);
 }
 
 /** Reads every cell of one table image into a grid (cells in parallel across the pool). */

@@ -49,6 +49,12 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** Is `norm` (normalised) exactly a word of the template? */
+export function isTemplateWord(norm: string): boolean {
+  if (!words) words = lexicon().map((t) => ({ text: t, norm: normalizeLabel(t) }));
+  return words.some((w) => w.norm === norm);
+}
+
 /** The template label `text` was meant to be, or `text` itself when none is clearly meant. */
 export function snapLabel(text: string): string {
   if (!words) words = lexicon().map((t) => ({ text: t, norm: normalizeLabel(t) }));

@@ -145,24 +145,65 @@ export function findRules(
     runs(height, width, (y, x) => faint[y * width + x]!, minH, 5),
     "h",
   ).filter((s) => s.to - s.from >= minH);
-  const vCandidates = joinRuns(
+  // A seal's ring (paper after the red is dropped) or a blot cuts a rule into pieces along one
+  // line; pieces in line with a short gap between them are one rule again.
+  const bridge = Math.max(8, Math.round(textHeight * 0.8));
+  const hBridged = bridgeGaps(h, bridge);
+  const vRuns = joinRuns(
     runs(width, height, (x, y) => ink[y * width + x]!, Math.max(6, Math.round(textHeight * 0.6)), 3),
     "v",
   );
+  // Only pieces longer than any character stroke are bridged: strokes of the characters stacked in
+  // a column (the "1." of numbered labels) must not join into a rule.
+  const longV = (s: Segment) => s.to - s.from > textHeight * 1.5;
+  const vCandidates = [...bridgeGaps(vRuns.filter(longV), bridge), ...vRuns.filter((s) => !longV(s))];
   const nearRule = (x: number, y: number) =>
-    h.some((s) => Math.abs(s.at - y) <= 4 && x >= s.from - 4 && x <= s.to + 4);
-  const v = vCandidates.filter(
-    (s) => s.to - s.from >= textHeight * 4 || (nearRule(s.at, s.from) && nearRule(s.at, s.to)),
+    hBridged.some((s) => Math.abs(s.at - y) <= 4 && x >= s.from - 4 && x <= s.to + 4);
+  const tol = Math.max(5, textHeight * 0.4);
+  const spans = (s: Segment) => nearRule(s.at, s.from) && nearRule(s.at, s.to);
+  const inkV = vCandidates.filter((s) => s.to - s.from >= textHeight * 4 || spans(s));
+  // A thin grey rule can fade out of the ordinary ink after JPEG. In the faint mask only a run from
+  // one horizontal rule to the next, taller than a line of text, counts (block edges and the halo
+  // of characters do not reach both rules).
+  const faintV = joinRuns(
+    runs(width, height, (x, y) => faint[y * width + x]!, Math.round(textHeight * 1.2), 2),
+    "v",
+  ).filter(
+    (s) =>
+      s.to - s.from >= textHeight * 1.2 &&
+      spans(s) &&
+      // Only where the ink has no rule: a rule seen in both stays where the ink puts it.
+      !inkV.some((o) => Math.abs(o.at - s.at) < tol && o.from < s.to && o.to > s.from),
   );
+  const v = [...inkV, ...faintV];
   // A rule runs from one vertical rule to another; a run of text strokes (blurred characters side
   // by side) stops short of them, unless it is as long as no label is.
   const nearVertical = (x: number, y: number) =>
     v.some((s) => Math.abs(s.at - x) <= 6 && y >= s.from - 6 && y <= s.to + 6);
-  const ruled = h.filter(
+  const ruled = hBridged.filter(
     (s) => s.to - s.from >= width * 0.3 || (nearVertical(s.from, s.at) && nearVertical(s.to, s.at)),
   );
-  const tol = Math.max(5, textHeight * 0.4);
   return { h: mergeClose(ruled, tol), v: mergeClose(v, tol) };
+}
+
+/**
+ * Segments on one line (`at` within 2 px) whose ends are at most `gap` apart become one segment.
+ * Characters never form runs as long as a rule piece, so only rule pieces are joined.
+ */
+export function bridgeGaps(segments: Segment[], gap: number): Segment[] {
+  const out: Segment[] = [];
+  for (const s of [...segments].sort((a, b) => a.from - b.from)) {
+    const prev = out.find((o) => Math.abs(o.at - s.at) <= 2 && s.from - o.to <= gap && s.to >= o.from);
+    if (!prev) {
+      out.push({ ...s });
+      continue;
+    }
+    const wp = prev.to - prev.from;
+    const ws = s.to - s.from;
+    prev.at = (prev.at * wp + s.at * ws) / Math.max(1, wp + ws);
+    prev.to = Math.max(prev.to, s.to);
+  }
+  return out;
 }
 
 /**
