@@ -4,11 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { parseSeeds, type Seed, seedFromUrl } from "../crawl/catalogue.js";
-import {
-  type CompletionRow,
-  completionReport,
-  lastPassYears as lastPassYearsOf,
-} from "../crawl/completion.js";
+import { type CompletionRow, completionReport, lastPassYears } from "../crawl/completion.js";
 import { Crawler, type CrawlOptions, type CrawlSummary } from "../crawl/crawler.js";
 import { mergeCdxj, WarcWriter } from "../crawl/warc.js";
 import { EXTRACTOR } from "../pipeline/extract.js";
@@ -224,16 +220,11 @@ export async function runCrawl(urls: string[], o: CrawlCliOptions): Promise<numb
   }
 }
 
-/** Years of the latest crawl pass, or null when the database was never crawled. */
-export function lastPassYears(store: Store): number[] | null {
-  return lastPassYearsOf(store.reader);
-}
-
 export function runCompletion(o: { db: string; years?: string; json?: boolean }): number {
   const store = openStore(o.db, { readonly: true });
   try {
     const db = store.reader;
-    const years = o.years ? parseYears(o.years) : (lastPassYears(store) ?? parseYears(undefined));
+    const years = o.years ? parseYears(o.years) : (lastPassYears(store.reader) ?? parseYears(undefined));
     const rows = completionReport(db, years);
     if (o.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else renderCompletion(rows, process.stdout);

@@ -12,14 +12,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
-import { completionReport } from "../crawl/completion.js";
+import { completionReport, lastPassYears } from "../crawl/completion.js";
 import { defaultKind, ExportError, type ExportFormat, type ExportKind, exportData } from "../export/index.js";
 import { closeOcr } from "../extractors/ocr/engine.js";
 import { toContractJson } from "../pipeline/contract.js";
 import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
 import { type IngestItem, ingestFiles, listInputs } from "../pipeline/ingest.js";
 import { openStore, type Store } from "../store/store.js";
-import { CrawlUsageError, lastPassYears, runCompletion, runCrawl } from "./crawl.js";
+import { CrawlUsageError, runCompletion, runCrawl } from "./crawl.js";
 import { demoCrawl } from "./demo-crawl.js";
 import { Progress } from "./progress.js";
 import { renderReport } from "./render.js";
@@ -161,7 +161,7 @@ function completionFindings(
   store: Store,
   opts: { year?: number; organ?: string; rule?: string },
 ): CoverageFinding[] {
-  const years = lastPassYears(store);
+  const years = lastPassYears(store.reader);
   if (!years) return [];
   const out: CoverageFinding[] = [];
   for (const r of completionReport(store.reader, opts.year ? [opts.year] : years)) {

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import PQueue from "p-queue";
 import { decodeBytes } from "../extractors/decode.js";
+import type { ExtractHints } from "../extractors/types.js";
 import { EXTRACTOR, extractReport } from "../pipeline/extract.js";
 import {
   type Extractor,
@@ -15,7 +16,6 @@ import {
   storeExtraction,
 } from "../pipeline/ingest.js";
 import { ExtractionPool } from "../pipeline/pool.js";
-import { organLevel } from "../pipeline/validate.js";
 import type { Store } from "../store/store.js";
 import { type Agency, listAgencies, type Seed, upsertAgencies } from "./catalogue.js";
 import { discover, type FoundLink, type PageRole } from "./discover.js";
@@ -219,10 +219,7 @@ export class Crawler {
   private robotsTask(of: string): TaskSpec<FetchTaskData> {
     const u = new URL(of);
     const url = `${u.protocol}//${u.host}/robots.txt`;
-    return {
-      ...this.task({ url, role: "robots", depth: 0, parentId: null, agencyId: null }),
-      maxAttempts: this.opts.maxAttempts,
-    };
+    return this.task({ url, role: "robots", depth: 0, parentId: null, agencyId: null });
   }
 
   /** Begins a new pass: pages that lead to reports are checked again (conditionally), documents are not refetched. */
@@ -255,10 +252,7 @@ export class Crawler {
   private async loop(): Promise<CrawlSummary> {
     const db = this.store.connection;
     // Pages whose pictures all arrived before a crash stopped their reading.
-    for (const r of db
-      .prepare<[string], { id: number }>("SELECT id FROM crawl_frontier WHERE outcome = ?")
-      .all(AWAITING_IMAGES))
-      await this.finishPictures(r.id);
+    for (const id of this.frontier.withOutcome(AWAITING_IMAGES)) await this.finishPictures(id);
 
     const stoppedEarly = await drain(this.frontier, {
       kind: FETCH_KIND,
@@ -375,7 +369,7 @@ export class Crawler {
     fetched();
     this.cfg.log?.({ type: "fetch", url, role, status: res.status, ms: this.now() - started });
     await this.cfg.archive?.write(res, t.data.form);
-    await this.answered(t, res, started);
+    await this.answered(t, res, prev?.sha256 ?? null);
   }
 
   private fetchFailed(t: LeasedTask<FetchTaskData>, err: unknown, started: number): void {
@@ -438,7 +432,12 @@ export class Crawler {
     };
   }
 
-  private async answered(t: LeasedTask<FetchTaskData>, res: FetchResponse, _started: number): Promise<void> {
+  /** `previousSha`: the bytes this URL gave last time (a 304 means they are still the answer). */
+  private async answered(
+    t: LeasedTask<FetchTaskData>,
+    res: FetchResponse,
+    previousSha: string | null,
+  ): Promise<void> {
     const host = t.hostKey;
     const now = this.now();
     const { role } = t.data;
@@ -578,9 +577,7 @@ export class Crawler {
 
     let body = res.body;
     if (res.status === 304) {
-      const stored = prevSha(this.frontier, t.id)
-        ? this.store.blob(prevSha(this.frontier, t.id) ?? "")
-        : null;
+      const stored = previousSha ? this.store.blob(previousSha) : null;
       if (!stored) {
         this.store.atomically(() => {
           common(null);
@@ -639,11 +636,7 @@ export class Crawler {
       const host = hostOf(data.url);
       let n = this.urlsPerHost.get(host);
       if (n === undefined) {
-        n = (
-          this.store.connection
-            .prepare("SELECT count(*) AS n FROM crawl_frontier WHERE host = ?")
-            .get(host) as { n: number }
-        ).n;
+        n = this.frontier.urlsOfHost(host);
         if (n === 0) specs.push(this.robotsTask(data.url));
       }
       if (n >= this.opts.maxUrlsPerHost) {
@@ -683,7 +676,6 @@ export class Crawler {
 
     if (role === "report" || role === "attachment" || !html) {
       // A document: into the ingest pipeline (an HTML report page is also read for its attachments).
-      const agency = t.data.agencyId !== null ? this.agencies.get(t.data.agencyId) : undefined;
       const discovered =
         html && role === "report"
           ? discover({
@@ -693,14 +685,14 @@ export class Crawler {
             })
           : null;
       const publishedHint = t.data.listedDate ?? lastModifiedDay(res.headers["last-modified"]);
-      const hints = {
-        ...(agency && agency.name !== agency.host ? { organ: agency.name } : {}),
-        ...(agency?.level ? { organLevel: agency.level } : {}),
-        ...(publishedHint ? { publishedAt: publishedHint } : {}),
-      };
       const pending = await extractForStore(
         this.store,
-        { bytes: body, locator: url, ...(contentType ? { contentType } : {}), hints },
+        {
+          bytes: body,
+          locator: url,
+          ...(contentType ? { contentType } : {}),
+          hints: this.hints(t.data, publishedHint),
+        },
         this.extract,
       );
       if (discovered && this.picturesFirst(t, pending, discovered.images)) {
@@ -712,14 +704,11 @@ export class Crawler {
         });
         return;
       }
-      this.store.atomically(() => {
+      const item = this.store.atomically(() => {
         common(sha);
         const item = storeExtraction(this.store, body, url, pending);
         const agencyId = this.attribute(t, item.organ);
-        if (agencyId !== t.data.agencyId)
-          this.store.connection
-            .prepare("UPDATE crawl_frontier SET agency_id = ? WHERE id = ?")
-            .run(agencyId, t.id);
+        if (agencyId !== t.data.agencyId) this.frontier.setAgency(t.id, agencyId);
         if (discovered) {
           const year = item.year ?? t.data.yearHint ?? null;
           this.admit(
@@ -741,13 +730,14 @@ export class Crawler {
           ...base,
           sha256: sha,
           state: "done",
-          outcome: item.status === "failed" ? "document-failed" : `document-${item.status}`,
+          outcome: `document-${item.status}`,
           reportId: item.reportId,
           error: item.problem,
         });
+        return item;
       });
       this.reports++;
-      this.cfg.log?.({ type: "report", url, status: "stored", organ: null, year: null });
+      this.cfg.log?.({ type: "report", url, status: item.status, organ: item.organ, year: item.year });
       return;
     }
 
@@ -822,74 +812,54 @@ export class Crawler {
    * Idempotent: a page already read, or with pictures still pending, is left alone.
    */
   private async finishPictures(pageId: number): Promise<void> {
-    const db = this.store.connection;
-    const page = db
-      .prepare<
-        [number],
-        {
-          url: string;
-          sha256: string | null;
-          outcome: string | null;
-          content_type: string | null;
-          data: string;
-        }
-      >("SELECT url, sha256, outcome, content_type, data FROM crawl_frontier WHERE id = ?")
-      .get(pageId);
+    const page = this.frontier.fetched(pageId);
     if (!page || page.outcome !== AWAITING_IMAGES || !page.sha256 || this.finishing.has(pageId)) return;
-    const open = db
-      .prepare<[number], { n: number }>(
-        "SELECT count(*) AS n FROM crawl_frontier WHERE parent_id = ? AND role = 'image' AND state IN ('pending', 'leased')",
-      )
-      .get(pageId);
-    if ((open?.n ?? 0) > 0) return;
+    if (this.frontier.openChildren(pageId, "image") > 0) return;
     const body = this.store.blob(page.sha256);
     if (!body) return;
     this.finishing.add(pageId);
     try {
       const pictures = new Map<string, Buffer>();
-      for (const img of db
-        .prepare<[number], { url: string; sha256: string }>(
-          "SELECT url, sha256 FROM crawl_frontier WHERE parent_id = ? AND role = 'image' AND state = 'done' AND sha256 IS NOT NULL",
-        )
-        .all(pageId)) {
+      for (const img of this.frontier.doneChildren(pageId, "image")) {
         const bytes = this.store.blob(img.sha256);
         if (bytes) pictures.set(img.url, bytes);
       }
       const data = JSON.parse(page.data) as FetchTaskData;
-      const agency = data.agencyId !== null ? this.agencies.get(data.agencyId) : undefined;
       const contentType = page.content_type ?? undefined;
       // In this thread: a resolver is a function and cannot travel to an extraction worker.
       const pending = await extractForStore(this.store, {
         bytes: body,
         locator: page.url,
         ...(contentType ? { contentType } : {}),
-        hints: {
-          ...(agency && agency.name !== agency.host ? { organ: agency.name } : {}),
-          ...(agency?.level ? { organLevel: agency.level } : {}),
-          ...(data.listedDate ? { publishedAt: data.listedDate } : {}),
-        },
+        hints: this.hints(data, data.listedDate ?? null),
         resolveImage: async (src) => pictures.get(canonicalUrl(src, page.url) ?? "") ?? null,
       });
       this.store.atomically(() => {
-        const still = db
-          .prepare<[number], { outcome: string | null }>("SELECT outcome FROM crawl_frontier WHERE id = ?")
-          .get(pageId);
-        if (still?.outcome !== AWAITING_IMAGES) return;
+        if (this.frontier.fetched(pageId)?.outcome !== AWAITING_IMAGES) return;
         const item = storeExtraction(this.store, body, page.url, pending);
-        db.prepare(
-          "UPDATE crawl_frontier SET outcome = ?, report_id = ?, error = ?, updated_at = ? WHERE id = ?",
-        ).run(
-          item.status === "failed" ? "document-failed" : `document-${item.status}`,
+        this.frontier.resettle(
+          pageId,
+          AWAITING_IMAGES,
+          `document-${item.status}`,
           item.reportId,
           item.problem,
-          new Date(this.now()).toISOString(),
-          pageId,
         );
       });
       this.reports++;
     } finally {
       this.finishing.delete(pageId);
     }
+  }
+
+  /** What the catalogue knows of a document's agency, and the date its link was listed under. */
+  private hints(data: FetchTaskData, publishedAt: string | null): ExtractHints {
+    const agency = data.agencyId !== null ? this.agencies.get(data.agencyId) : undefined;
+    return {
+      // A seed given as a bare URL is named after its host: no organ to suggest.
+      ...(agency && agency.name !== agency.host ? { organ: agency.name } : {}),
+      ...(agency?.level ? { organLevel: agency.level } : {}),
+      ...(publishedAt ? { publishedAt } : {}),
+    };
   }
 
   /**
@@ -904,13 +874,4 @@ export class Crawler {
     for (const a of this.agencies.values()) if (a.host === t.hostKey && a.name === organ) return a.id;
     return own;
   }
-}
-
-function prevSha(frontier: Frontier, id: number): string | null {
-  return frontier.task(id)?.sha256 ?? null;
-}
-
-/** The deadline level of an agency: the catalogue's, else read from its name. */
-export function agencyLevel(a: Pick<Agency, "level" | "name">): "department" | "government" | null {
-  return a.level ?? organLevel(a.name);
 }

@@ -192,6 +192,30 @@ export class Frontier implements TaskQueue<FetchTaskData> {
         `INSERT INTO crawl_fetches(frontier_id, url, method, status, headers, sha256, size, started_at, fetched_at, error)
          VALUES (@frontierId, @url, @method, @status, @headers, @sha256, @size, @startedAt, @fetchedAt, @error)`,
       ),
+      urlsOfHost: db.prepare<[string], { n: number }>(
+        "SELECT count(*) AS n FROM crawl_frontier WHERE host = ?",
+      ),
+      setAgency: db.prepare("UPDATE crawl_frontier SET agency_id = ? WHERE id = ?"),
+      withOutcome: db.prepare<[string], { id: number }>("SELECT id FROM crawl_frontier WHERE outcome = ?"),
+      pageRow: db.prepare<
+        [number],
+        {
+          url: string;
+          sha256: string | null;
+          outcome: string | null;
+          content_type: string | null;
+          data: string;
+        }
+      >("SELECT url, sha256, outcome, content_type, data FROM crawl_frontier WHERE id = ?"),
+      openChildren: db.prepare<[number, string], { n: number }>(
+        "SELECT count(*) AS n FROM crawl_frontier WHERE parent_id = ? AND role = ? AND state IN ('pending', 'leased')",
+      ),
+      doneChildren: db.prepare<[number, string], { url: string; sha256: string }>(
+        "SELECT url, sha256 FROM crawl_frontier WHERE parent_id = ? AND role = ? AND state = 'done' AND sha256 IS NOT NULL",
+      ),
+      resettle: db.prepare(
+        "UPDATE crawl_frontier SET outcome = ?, report_id = ?, error = ?, updated_at = ? WHERE id = ? AND outcome = ?",
+      ),
       offsite: db.prepare(
         "INSERT OR IGNORE INTO crawl_offsite(url, text, found_on, agency_id, reason) VALUES (?, ?, ?, ?, ?)",
       ),
@@ -410,6 +434,50 @@ export class Frontier implements TaskQueue<FetchTaskData> {
     error: string | null;
   }): void {
     this.st.recordFetch.run(r);
+  }
+
+  /** URLs ever admitted for a host (the per-host budget). */
+  urlsOfHost(host: string): number {
+    return this.st.urlsOfHost.get(host)?.n ?? 0;
+  }
+
+  /** The agency a task's document turned out to belong to. */
+  setAgency(id: number, agencyId: number | null): void {
+    this.st.setAgency.run(agencyId, id);
+  }
+
+  /** Tasks completed with `outcome` (e.g. pages still waiting for their pictures). */
+  withOutcome(outcome: string): number[] {
+    return this.st.withOutcome.all(outcome).map((r) => r.id);
+  }
+
+  /** What a completed task fetched, for reading its bytes again. */
+  fetched(id: number) {
+    return this.st.pageRow.get(id);
+  }
+
+  /** Children of `id` in `role` still to be fetched. */
+  openChildren(id: number, role: FrontierRole): number {
+    return this.st.openChildren.get(id, role)?.n ?? 0;
+  }
+
+  /** Children of `id` in `role` fetched, with the sha256 of their bytes. */
+  doneChildren(id: number, role: FrontierRole): { url: string; sha256: string }[] {
+    return this.st.doneChildren.all(id, role);
+  }
+
+  /**
+   * Changes a completed task's outcome from `from` to `outcome` (a page read once its pictures
+   * arrived); false when it no longer had `from` (another run got there first).
+   */
+  resettle(
+    id: number,
+    from: string,
+    outcome: string,
+    reportId: number | null,
+    error: string | null,
+  ): boolean {
+    return this.st.resettle.run(outcome, reportId, error, this.iso(), id, from).changes > 0;
   }
 
   recordOffsite(url: string, text: string, foundOn: string, agencyId: number | null, reason: string): void {
