@@ -5,7 +5,7 @@
  * These rows are also the audit's late and missing-report findings.
  */
 import type Database from "better-sqlite3";
-import { organLevel } from "../pipeline/validate.js";
+import { organLevel, publicationDeadline } from "../pipeline/validate.js";
 
 export type CompletionStatus = "found" | "not-found" | "blocked" | "failed";
 
@@ -48,11 +48,6 @@ export function lastPassYears(db: Database.Database): number[] | null {
     .all()
     .map((r) => r.y);
   return years.length > 0 ? years : null;
-}
-
-export function deadlineFor(level: "department" | "government" | null, year: number): string | null {
-  if (!level) return null;
-  return level === "department" ? `${year + 1}-01-31` : `${year + 1}-03-31`;
 }
 
 interface AgencyRow {
@@ -139,7 +134,7 @@ export function completionReport(db: Database.Database, years: readonly number[]
     const mine = docsBy.get(a.id) ?? [];
     const trouble = troubleBy.get(a.id) ?? [];
     for (const year of years) {
-      const deadline = deadlineFor(level, year);
+      const deadline = level ? publicationDeadline(level, year) : null;
       const row: CompletionRow = {
         agencyId: a.id,
         siteCode: a.site_code,

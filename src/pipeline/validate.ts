@@ -347,10 +347,15 @@ export function organLevel(organ: string | null): "government" | "department" | 
   return null;
 }
 
+/** Art. 49 (spec §1.2): a department's report by 31 January, a government's by 31 March of the next year. */
+export function publicationDeadline(level: "government" | "department", year: number): string {
+  return `${year + 1}-${level === "government" ? "03-31" : "01-31"}`;
+}
+
 function deadlineFinding(meta: ReportMeta, known?: "government" | "department"): Finding | null {
   const level = known ?? organLevel(meta.organ);
   if (!level || meta.year === null || !meta.published_at) return null; // unknown: uncertain, not late
-  const deadline = `${meta.year + 1}-${level === "government" ? "03-31" : "01-31"}`;
+  const deadline = publicationDeadline(level, meta.year);
   if (meta.published_at.slice(0, 10) <= deadline) return null;
   return finding({
     rule: "D.R4",
