@@ -508,9 +508,12 @@ export class Crawler {
         this.robotsAgent,
         this.opts.maxCrawlDelayMs,
       );
-      if (policy.kind === "unreachable" && t.attempts < t.maxAttempts) {
+      if (policy.kind === "unreachable") {
+        // Asked again later; once its attempts are used up the frontier marks the host's robots.txt
+        // unreachable (the same path a robots.txt that never connects takes) and its pages blocked.
         this.store.atomically(() => {
           common(null);
+          for (const n of policy.notes) this.frontier.noteHost(host, n);
           this.frontier.retry(
             t.id,
             now + this.opts.retryBaseMs * 2 ** (t.attempts - 1),
