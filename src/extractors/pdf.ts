@@ -11,14 +11,14 @@ import path from "node:path";
 import { getDocument, type PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { Grid } from "../model/grid.js";
 import type { TableId } from "../model/template.js";
-import { zoneRows } from "../pipeline/map-rows.js";
+import { TITLE_BLOCK_LINES } from "./ocr/page.js";
 import { ocrPdfPage } from "./ocr/pdf-page.js";
+import { gridTop, type LineGeo, pageNarrative, tablesIn, textTables } from "./page-text.js";
 import { joinSplitRow } from "./pdf/continuation.js";
 import { findLattices, latticeGrid } from "./pdf/lattice.js";
-import { isPageNumber, type Line, toLines } from "./pdf/lines.js";
+import { toLines } from "./pdf/lines.js";
 import { readPage } from "./pdf/page.js";
 import { pageQuality } from "./pdf/quality.js";
-import { tablesFromText } from "./text.js";
 import {
   type ExtractedLayout,
   type ExtractInput,
@@ -64,58 +64,6 @@ async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
   }
 }
 
-/** Which report tables these grids already hold (by their anchors and values). */
-function tablesIn(grids: Grid[]): Set<TableId> {
-  const zones = zoneRows(grids);
-  return new Set((["t2", "t3", "t4"] as const).filter((t) => zones[t].some((r) => r.values.length > 0)));
-}
-
-/** A narrative line's place on the page, so cells read from text keep their page and box. */
-interface LineGeo {
-  page: number;
-  line: Line;
-}
-
-/** The page's text with a blank line where each ruled table stood; `geo` gets one entry per line. */
-function pageNarrative(
-  page: number,
-  lines: Line[],
-  tableTops: number[],
-  height: number,
-  geo: (LineGeo | null)[],
-): string {
-  const out: string[] = [];
-  const tops = [...tableTops].sort((a, b) => a - b);
-  const blank = () => {
-    out.push("");
-    geo.push(null);
-  };
-  for (const line of lines) {
-    while (tops.length > 0 && tops[0]! < line.y) {
-      tops.shift();
-      blank();
-    }
-    const edge = line.y < height * 0.08 || line.y > height * 0.92;
-    if (edge && isPageNumber(line.text)) continue;
-    out.push(line.text);
-    geo.push({ page, line });
-  }
-  if (tops.length > 0 || out.length === 0) blank(); // an empty page is still one (empty) line
-  return out.join("\n");
-}
-
-/** Gives cells that came through the text backend the page and box of the text they were read from. */
-function placeTextCells(grids: Grid[], geo: (LineGeo | null)[]): void {
-  for (const grid of grids) {
-    for (const cell of grid.cells) {
-      const g = cell.loc.line !== undefined ? geo[cell.loc.line - 1] : null;
-      if (!g) continue;
-      cell.loc.page = g.page;
-      cell.loc.bbox = g.line.parts[cell.col]?.text === cell.text ? g.line.parts[cell.col]!.box : g.line.box;
-    }
-  }
-}
-
 /**
  * pdfjs inflates every stream through the asynchronous DecompressionStream when one exists; for
  * the many small streams of real PDFs (Type 3 glyphs, content streams) its own synchronous inflate
@@ -158,6 +106,7 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
     const needsOcr: OcrMark[] = [];
     const ocr: OcrOutcome[] = [];
     const warnings: string[] = [];
+    const proseUnread: number[] = [];
     let lastTablePage = 0;
     let pagesRead = 0;
     // Which tables the grids so far hold; recomputed only when a page adds grids, not per page.
@@ -207,15 +156,23 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
       }
       grids.push(...pageGrids);
       if (pageGrids.length > 0) found = tablesIn(grids);
-      if (narrative.length > 0) geo.push(null); // the blank line between pages
-      narrative.push(pageNarrative(p, toLines(remaining), tableTops, geometry.height, geo));
       const mark = pageQuality(geometry, pageGrids.length);
       if (mark) needsOcr.push(mark);
       if (mark?.reason === "no-text") scanned = true;
+      let text = remaining;
       if (mark && input.ocr !== false) {
-        const read = await ocrPdfPage(doc, mark, geometry);
+        // A scan's first page: its title block names the organ and the year.
+        const titleLines = p === 1 && mark.reason !== "image-table" ? TITLE_BLOCK_LINES : 0;
+        const read = await ocrPdfPage(doc, mark, geometry, { titleLines });
         ocr.push(read.outcome);
         if (read.outcome.status === "failed") warnings.push(`第${p}页OCR失败：${read.outcome.detail}`);
+        // What OCR read outside ruled tables is the page's text: beside the text layer when the
+        // picture is one part of the page, instead of a garbled text layer.
+        if (read.outcome.status !== "failed")
+          text = mark.reason === "image-table" ? [...remaining, ...read.words] : read.words;
+        if (mark.reason !== "image-table" && !read.unruled && read.outcome.status !== "blank")
+          proseUnread.push(p);
+        for (const g of read.grids) tableTops.push(gridTop(g));
         if (read.grids.length > 0) {
           // A garbled text layer's grids hold mojibake: the picture's reading replaces them.
           if (mark.reason === "garbled-text") grids.splice(grids.length - pageGrids.length, pageGrids.length);
@@ -227,13 +184,12 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
           found = tablesIn(grids);
         }
       }
+      if (narrative.length > 0) geo.push(null); // the blank line between pages
+      narrative.push(pageNarrative(p, toLines(text), tableTops, geometry.height, geo));
     }
 
     // Tables without ruling lines: the text backend's anchors over the page text.
-    const ruled = tablesIn(grids);
-    const missing = (["t2", "t3", "t4"] as const).filter((t) => !ruled.has(t));
-    const fromText = tablesFromText(narrative.join("\n\n"), missing);
-    placeTextCells(fromText.grids, geo);
+    const fromText = textTables(grids, narrative, geo);
     const meta = await doc.getMetadata().catch(() => null);
     const info = (meta?.info ?? {}) as Record<string, unknown>;
     const title = typeof info.Title === "string" && info.Title.trim() ? info.Title.trim() : null;
@@ -248,6 +204,7 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
       warnings,
       needsOcr,
       ocr,
+      proseUnread,
       pages: pagesRead,
     };
   } finally {

@@ -29,6 +29,11 @@ export interface ExtractedLayout {
   pages?: number;
   /** Pages that went through OCR and what came of each (image files, scanned or garbled PDF pages). */
   ocr?: OcrOutcome[];
+  /**
+   * Pages whose prose OCR did not read (only their tables and, on the first page, the title block):
+   * the narrative lacks them, so checks of the prose cannot run there.
+   */
+  proseUnread?: number[];
 }
 
 export interface OcrOutcome {

@@ -65,6 +65,9 @@ function markUnfilled(cells: Record<string, Cell>, table: string): Finding | nul
   });
 }
 
+/** Spec rules that read the prose; they are skipped where OCR did not read it. */
+const PROSE_RULES = new Set(["D.R1", "D.R5", "D.R8"]);
+
 /** One backend per format; each turns bytes into the same layout (grids + narrative). */
 const BACKENDS: Partial<Record<string, Backend>> = {
   html: extractHtmlWithImages,
@@ -196,7 +199,22 @@ export async function extractReport(input: ExtractInput): Promise<Report> {
   }
   const sourceFindings = check(mapped.cells);
   // Tables or rows on pages that still need OCR are unread, not missing from the source.
-  const checked = ocrProblems.length > 0 ? sourceFindings.filter((f) => f.rule !== "D.R3") : sourceFindings;
+  // Checks of the prose (figures it quotes, its headings, what section 六 mentions) cannot run on
+  // pages whose prose OCR did not read: their silence is ours, not the source's.
+  const proseUnread = layout.proseUnread ?? [];
+  const checked = sourceFindings.filter(
+    (f) =>
+      !(ocrProblems.length > 0 && f.rule === "D.R3") && !(proseUnread.length > 0 && PROSE_RULES.has(f.rule)),
+  );
+  if (proseUnread.length > 0)
+    extraction.push(
+      finding({
+        rule: X.PROSE_UNREAD,
+        severity: "info",
+        origin: "extraction",
+        message: `第${proseUnread.join("、")}页为图像，只识别了表格${proseUnread.includes(1) ? "和标题" : ""}，正文未做OCR：未核对正文数字、章节标题（${[...PROSE_RULES].join("、")}）`,
+      }),
+    );
   const problems = [
     ...layout.warnings,
     ...ocrProblems,

@@ -7,7 +7,7 @@ import { type T2Block, T4_PATHS, t2Blocks } from "../model/template.js";
 import { finding, X } from "./findings.js";
 import { captionBlock, matchRowLabel } from "./labels.js";
 import type { RowView } from "./map-rows.js";
-import { deriveTotal, mergeReadings, readRow } from "./map-values.js";
+import { countFindings, deriveTotal, mergeReadings, readRow } from "./map-values.js";
 
 export interface TableResult {
   found: boolean;
@@ -96,6 +96,7 @@ export function mapT2(rows: RowView[], template: "v2019" | "v2021"): TableResult
     paths.forEach((p, i) => {
       cells[p] = row?.[i] ?? { value: null, raw: reading.run ?? "", source: "unreadable", loc: null };
     });
+    findings.push(...countFindings("表二", match.row.label, paths, reading));
     if (row) findings.push(...ambiguityFindings("表二", paths, row, reading.run));
     else {
       findings.push(
@@ -113,10 +114,21 @@ export function mapT2(rows: RowView[], template: "v2019" | "v2021"): TableResult
   }
   for (const b of blocks) {
     for (const r of b.rows) {
-      for (const c of b.columns) {
-        const p = `t2.${r.key}.${c.key}`;
-        cells[p] ??= { value: null, raw: "", source: "missing", loc: null };
-      }
+      const paths = b.columns.map((c) => `t2.${r.key}.${c.key}`);
+      for (const p of paths) cells[p] ??= { value: null, raw: "", source: "missing", loc: null };
+      // A row of a table that is there but was not read: the source may lack it, or extraction
+      // may have lost it — either way its cells are no zeros, and the report must not read as whole.
+      if (found && paths.every((p) => cells[p]!.source === "missing"))
+        findings.push(
+          finding({
+            rule: X.MISSING_ROW,
+            severity: "warning",
+            origin: "extraction",
+            path: paths[0]!,
+            paths,
+            message: `表二中没有找到“${b.caption}”的“${r.label}”这一行`,
+          }),
+        );
     }
   }
   return { found, cells, extraRows, findings };
@@ -138,6 +150,17 @@ export function mapT4(rows: RowView[]): TableResult {
   const cells: Record<string, Cell> = {};
   if (values.length === 0) {
     for (const p of T4_PATHS) cells[p] = { value: null, raw: "", source: "missing", loc: null };
+    if (rows.length > 0)
+      findings.push(
+        finding({
+          rule: X.MISSING_ROW,
+          severity: "warning",
+          origin: "extraction",
+          path: T4_PATHS[0]!,
+          paths: [...T4_PATHS],
+          message: "表四只找到表头，没有找到数值行",
+        }),
+      );
     return { found: rows.length > 0, cells, extraRows: [], findings };
   }
   const reading = readRow(values, T4_SPECS, t4GroupsHold);
@@ -164,15 +187,6 @@ export function mapT4(rows: RowView[]): TableResult {
       }),
     );
   }
-  if (reading.extra.length > 0) {
-    findings.push(
-      finding({
-        rule: X.EXTRA_VALUES,
-        severity: "warning",
-        origin: "extraction",
-        message: `表四多出数值 ${reading.extra.join(" ")}，已忽略`,
-      }),
-    );
-  }
+  findings.push(...countFindings("表四", "复议、诉讼", [...T4_PATHS], reading));
   return { found: true, cells, extraRows: [], findings };
 }

@@ -18,7 +18,7 @@ import {
 import { finding, X } from "./findings.js";
 import { matchRowLabel } from "./labels.js";
 import { digitCount, type RowView, valueTokens } from "./map-rows.js";
-import { deriveTotal, mergeReadings, type RowReading, readRow } from "./map-values.js";
+import { countFindings, deriveTotal, mergeReadings, type RowReading, readRow } from "./map-values.js";
 import { solveRows } from "./split.js";
 
 export interface T3Result {
@@ -211,20 +211,11 @@ export function mapT3(rows: RowView[], preferSplit: boolean): T3Result {
       }
     }
     deriveTotal(row, 0, 6);
+    const rowPaths = T3_COLUMN_KEYS.map((c) => `t3.${key}.${c}`);
     T3_COLUMN_KEYS.forEach((c, i) => {
       cells[`t3.${key}.${c}`] = row[i]!;
     });
-    if (reading.extra.length > 0) {
-      findings.push(
-        finding({
-          rule: X.EXTRA_VALUES,
-          severity: "warning",
-          origin: "extraction",
-          path: `t3.${key}.total`,
-          message: `表三“${template[r]!.label}”行多出数值 ${reading.extra.join(" ")}，已忽略`,
-        }),
-      );
-    }
+    findings.push(...countFindings("表三", template[r]!.label, rowPaths, reading));
   });
   return { found, collapsedOther, cells, extraRows, findings, rowsPrinted: assigned.size };
 }

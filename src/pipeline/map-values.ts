@@ -4,8 +4,9 @@
  * Returns every admissible reading; the table solver or the caller picks among them.
  */
 import type { CellLocation, RowCell } from "../model/grid.js";
-import type { Cell } from "../model/report.js";
+import type { Cell, Finding } from "../model/report.js";
 import type { ValueKind } from "../model/template.js";
+import { finding, X } from "./findings.js";
 import { digitCount, type ValueToken, valueTokens } from "./map-rows.js";
 import { splitRun } from "./split.js";
 import { parseValue } from "./values.js";
@@ -108,4 +109,37 @@ export function deriveTotal(row: Cell[], from: number, total: number): void {
   const sum = parts.reduce((s, p) => s + (p.value ?? 0), 0);
   if (sum === 0 && cell.source === "blank") return;
   row[total] = { ...cell, value: sum, source: "derived" };
+}
+
+/**
+ * A row whose value cells do not number the table's columns was read by position, and a value
+ * may have moved to its neighbour's column (a rule lost or added by OCR, a cell dropped when the
+ * table was flattened): every cell of the row is named, not only the surplus or the gap.
+ */
+export function countFindings(table: string, label: string, paths: string[], reading: RowReading): Finding[] {
+  const out: Finding[] = [];
+  if (reading.extra.length > 0)
+    out.push(
+      finding({
+        rule: X.EXTRA_VALUES,
+        severity: "warning",
+        origin: "extraction",
+        path: paths[paths.length - 1]!,
+        paths,
+        actual: reading.extra.join(" "),
+        message: `${table}“${label}”行多出数值 ${reading.extra.join(" ")}，已忽略；该行各数可能错位`,
+      }),
+    );
+  if (reading.mode === "short")
+    out.push(
+      finding({
+        rule: X.MISSING_VALUES,
+        severity: "warning",
+        origin: "extraction",
+        path: paths[paths.length - 1]!,
+        paths,
+        message: `${table}“${label}”行的数值少于${paths.length}个，已从左到右填入；该行各数可能错位`,
+      }),
+    );
+  return out;
 }

@@ -21,8 +21,11 @@ import {
 } from "../../src/extractors/ocr/raster.js";
 import { estimateSkew } from "../../src/extractors/ocr/rules.js";
 import { findTables } from "../../src/extractors/ocr/table.js";
+import { looksTabular, wordLines } from "../../src/extractors/ocr/words.js";
+import type { Box } from "../../src/extractors/pdf/geometry.js";
 import { EXTRACTOR, extractReport } from "../../src/pipeline/extract.js";
 import { imagePdf } from "../../src/samples/image-pdf.js";
+import { renderedPages } from "../../src/samples/render-pdf.js";
 import { openStore } from "../../src/store/store.js";
 import { score, type Truth } from "../helpers/truth.js";
 
@@ -85,6 +88,51 @@ describe("OCR building blocks", () => {
   it("a template word is known as one; a stray character is not", () => {
     expect(isTemplateWord("总计")).toBe(true);
     expect(isTemplateWord("型")).toBe(false);
+  });
+
+  it("a table without its outer right rule (open-sided, or running off the page) keeps its last column", async () => {
+    const [page] = await decodeImage(readFileSync(PAGE));
+    const t = findTables(page!).tables.at(-1)!;
+    expect(t.cols).toBe(15);
+    // Paper over the right border of table 四, from a little inside it to the page edge.
+    const open: Gray = { ...page!, data: page!.data.slice() };
+    const x0 = Math.round(t.box[2] - 4);
+    for (let y = Math.floor(t.box[1]) - 5; y < t.box[3] + 5; y++)
+      for (let x = x0; x < Math.min(open.width, x0 + 10); x++) open.data[y * open.width + x] = 255;
+    const again = findTables(open).tables.at(-1)!;
+    expect(again.cols).toBe(15);
+    expect(again.box[2]).toBeGreaterThan(t.box[2] - 12);
+  });
+
+  it("word boxes tell an unruled table (short words in columns) from prose", () => {
+    const h = 30;
+    const line = (y: number, xs: [number, number][]) => xs.map(([a, b]) => [a, y, b, y + h] as Box);
+    const prose = [
+      ...line(100, [[100, 1400]]),
+      ...line(150, [
+        [100, 700],
+        [730, 1400],
+      ]),
+      ...line(200, [[100, 900]]),
+    ];
+    expect(looksTabular(prose, h)).toBe(false);
+    const row = (y: number) =>
+      line(y, [
+        [100, 500],
+        [600, 630],
+        [700, 715],
+        [800, 815],
+        [900, 930],
+      ]);
+    expect(looksTabular([...prose, ...row(300)], h)).toBe(false);
+    expect(looksTabular([...prose, ...row(300), ...row(360)], h)).toBe(true);
+    // Table 四's fifteen numbers alone on a page.
+    const fifteen = line(
+      100,
+      Array.from({ length: 15 }, (_, i) => [100 + i * 90, 115 + i * 90] as [number, number]),
+    );
+    expect(looksTabular(fifteen, h)).toBe(true);
+    expect(wordLines([...fifteen, ...row(300)], h).map((l) => l.length)).toEqual([15, 5]);
   });
 
   it("a pool that is closed refuses work instead of starting threads", async () => {
@@ -221,6 +269,30 @@ describe("bad input through OCR", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("an HTML page made of pictures of an unruled report: tables from the pictures' words, organ and year from the first picture", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "nianbao-html-stack-"));
+    try {
+      const source = "samples/pdf/lo-v2021-unruled";
+      const pages = await renderedPages(readFileSync(`${source}.pdf`), 150);
+      for (const [i, png] of pages.entries()) writeFileSync(path.join(dir, `p${i + 1}.png`), png);
+      const imgs = pages.map((_, i) => `<p><img src="p${i + 1}.png"></p>`).join("");
+      const file = path.join(dir, "report.html");
+      writeFileSync(
+        file,
+        `<html><head><meta charset="utf-8"><title>政府信息公开工作年度报告</title></head><body>${imgs}</body></html>`,
+      );
+      const r = await extractReport({ bytes: readFileSync(file), locator: file });
+      const truth = JSON.parse(readFileSync(`${source}.truth.json`, "utf8")) as Truth;
+      expect(score(r, truth).wrong).toEqual([]);
+      expect(r.meta.year).toBe(truth.year);
+      expect(r.meta.organ).toBe(truth.organ);
+      // Its headings were in pictures that were not read: no "headings missing" blamed on the source.
+      expect(r.findings.map((f) => f.rule)).not.toContain("D.R8");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("bounded() shrinks an oversized raster and keeps a small one as it is", () => {
     const big: Gray = { width: 5000, height: 4000, data: new Uint8Array(5000 * 4000).fill(255) };

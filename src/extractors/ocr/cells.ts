@@ -13,6 +13,7 @@ import type { OcrPool, OcrReading } from "./engine.js";
 import { isTemplateWord, snapLabel } from "./lexicon.js";
 import { crop, type Gray, gray, resize, toPgm } from "./raster.js";
 import type { PageTables, TableImage } from "./table.js";
+import { inkWithin } from "./words.js";
 
 /** A cell as read, with what the repair step needs to read it again. */
 export interface OcrCell extends GridCell {
@@ -50,24 +51,8 @@ export function inkBox(ink: Uint8Array, width: number, box: Box, inset: number):
   for (let k = 0; k < 8 && x1 - x0 > 2 && colInk(x1 - 1) > (y1 - y0) * 0.5; k++) x1--;
   for (let k = 0; k < 8 && y1 - y0 > 2 && rowInk(y0) > (x1 - x0) * 0.5; k++) y0++;
   for (let k = 0; k < 8 && y1 - y0 > 2 && rowInk(y1 - 1) > (x1 - x0) * 0.5; k++) y1--;
-  let l = Number.POSITIVE_INFINITY;
-  let t = Number.POSITIVE_INFINITY;
-  let r = -1;
-  let b = -1;
-  let n = 0;
-  for (let y = y0; y < y1; y++) {
-    for (let x = x0; x < x1; x++) {
-      if (!ink[y * width + x]) continue;
-      n++;
-      if (x < l) l = x;
-      if (x > r) r = x;
-      if (y < t) t = y;
-      if (y > b) b = y;
-    }
-  }
   // A few stray pixels (noise, a rule's JPEG halo) are not text.
-  if (n < 6 || r < 0) return null;
-  return [l, t, r + 1, b + 1];
+  return inkWithin(ink, width, [x0, y0, x1, y1]);
 }
 
 /** The crop tesseract is given: the ink plus a margin, scaled so characters are ~`target` px tall. */
@@ -106,11 +91,15 @@ export function looksNumeric(r: OcrReading, ink: Box, textHeight: number): boole
   return w <= digits * h * 0.95 + h * 0.3;
 }
 
-/** Tesseract separates Chinese characters by spaces; a label has none between them. */
+/**
+ * Tesseract separates Chinese characters by spaces; a label has none between them. The thin
+ * full-width brackets of list numbers (`（一）`) are often read as `〈`, `《` or half-width ones.
+ */
 export function cleanLabel(text: string): string {
   return text
     .replace(/\s+/g, " ")
     .trim()
+    .replace(/[〈《(（]\s*([一二三四五六七八九十]{1,3})\s*[)）〉》]/g, "（$1）")
     .replace(/(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])/g, "")
     .replace(
       /(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[0-9A-Za-z.])|(?<=[0-9A-Za-z.])\s+(?=[\u3000-\u9fff\uff00-\uffef])/g,
@@ -124,21 +113,33 @@ export interface CellPlacement {
   toOutput: (b: Box) => Box;
 }
 
-async function readCell(
+/**
+ * Reads one cell's (or word's) ink: digits first, then the Chinese model. Ink too tall or too wide
+ * for a number (several lines, more than a dozen digits) goes straight to the Chinese model, as
+ * `looksNumeric` would refuse any digits reading of it. `snap` puts a near-miss back to the
+ * template label (whole cells only: a fragment of a wrapped label would be "corrected" into a
+ * whole one).
+ */
+export async function readCell(
   pool: OcrPool,
   pt: PageTables,
   ink: Box,
+  snap = true,
 ): Promise<Pick<OcrCell, "text" | "confidence" | "kind">> {
-  const digits = await pool.recognize(cellImage(pt.page, ink, pt.textHeight, 2), "digits");
-  if (looksNumeric(digits, ink, pt.textHeight))
-    return { text: digits.text.trim(), confidence: digits.confidence, kind: "number" };
+  const numberShaped = ink[3] - ink[1] <= pt.textHeight * 1.6 && ink[2] - ink[0] <= pt.textHeight * 8;
+  if (numberShaped) {
+    const digits = await pool.recognize(cellImage(pt.page, ink, pt.textHeight, 2), "digits");
+    if (looksNumeric(digits, ink, pt.textHeight))
+      return { text: digits.text.trim(), confidence: digits.confidence, kind: "number" };
+  }
   const label = await pool.recognize(cellImage(pt.page, ink, pt.textHeight, 1.5), "label");
-  const text = snapLabel(cleanLabel(label.text));
+  const cleaned = cleanLabel(label.text);
+  const text = snap ? snapLabel(cleaned) : cleaned;
   // One or two characters that are no label of the template, in a one-line cell, are more likely a
   // number the digits pass missed at its first scale (`71` read as `型`): the digits model gets the
   // cell again at other scales and thresholds. A number found so stays below the confidence the
   // repair step trusts, so it is always named by a finding.
-  if (isStrayLabel(text) && ink[3] - ink[1] <= pt.textHeight * 1.6) {
+  if (isStrayLabel(text) && numberShaped) {
     for (const [k, t] of DIGIT_RETRIES) {
       const again = await pool.recognize(cellImage(pt.page, ink, pt.textHeight, k, t), "digits");
       if (looksNumeric(again, ink, pt.textHeight) && /\d/.test(again.text))

@@ -5,16 +5,20 @@
  * like the text layer's.
  */
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
-import type { Box, PageGeometry } from "../pdf/geometry.js";
+import type { Box, PageGeometry, TextItem } from "../pdf/geometry.js";
 import type { OcrMark, OcrOutcome } from "../types.js";
 import type { OcrGrid } from "./cells.js";
 import { OcrUnavailableError, ocrPool } from "./engine.js";
-import { describeOcrPage, ocrPage } from "./page.js";
+import { describeOcrPage, type OcrPageOptions, ocrPage } from "./page.js";
 import { crop } from "./raster.js";
 import { renderPage } from "./render.js";
 
 export interface PdfPageOcr {
   grids: OcrGrid[];
+  /** Words read outside ruled tables (an unruled table, the title block), in PDF points. */
+  words: TextItem[];
+  /** Every word outside the ruled tables was read: the page (each picture on it) held an unruled table. */
+  unruled: boolean;
   outcome: OcrOutcome;
 }
 
@@ -22,6 +26,7 @@ export async function ocrPdfPage(
   doc: PDFDocumentProxy,
   mark: OcrMark,
   geometry: PageGeometry,
+  options: OcrPageOptions = {},
 ): Promise<PdfPageOcr> {
   const p = mark.page;
   const page = await doc.getPage(p);
@@ -33,6 +38,8 @@ export async function ocrPdfPage(
         ? geometry.images.filter((b) => ((b[2] - b[0]) * (b[3] - b[1])) / area > 0.12)
         : [[0, 0, geometry.width, geometry.height]];
     const grids: OcrGrid[] = [];
+    const words: TextItem[] = [];
+    let unruled = true;
     const details: string[] = [];
     let status: OcrOutcome["status"] = "no-table";
     for (const [i, r] of regions.entries()) {
@@ -45,16 +52,35 @@ export async function ocrPdfPage(
           : b;
         return [(f[0] + x0) / scale, (f[1] + y0) / scale, (f[2] + x0) / scale, (f[3] + y0) / scale];
       };
-      const read = await ocrPage(ocrPool(), part, p, toPoints, regions.length > 1 ? `ocr:r${i + 1}` : "ocr");
+      const read = await ocrPage(
+        ocrPool(),
+        part,
+        p,
+        toPoints,
+        regions.length > 1 ? `ocr:r${i + 1}` : "ocr",
+        options,
+      );
       grids.push(...read.grids);
+      words.push(...read.words);
+      unruled &&= read.unruled;
       details.push(describeOcrPage(read));
       if (read.status === "read" || (read.status === "no-table" && status === "blank")) status = read.status;
       else if (status !== "read" && read.status === "blank" && i === 0) status = "blank";
     }
-    return { grids, outcome: { page: p, status, detail: details.join("；") } };
+    return {
+      grids,
+      words,
+      unruled: unruled && regions.length > 0,
+      outcome: { page: p, status, detail: details.join("；") },
+    };
   } catch (err) {
     if (!(err instanceof OcrUnavailableError)) throw err;
-    return { grids: [], outcome: { page: p, status: "failed", detail: err.message } };
+    return {
+      grids: [],
+      words: [],
+      unruled: false,
+      outcome: { page: p, status: "failed", detail: err.message },
+    };
   } finally {
     page.cleanup();
   }

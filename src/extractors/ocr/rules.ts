@@ -183,7 +183,56 @@ export function findRules(
   const ruled = hBridged.filter(
     (s) => s.to - s.from >= width * 0.3 || (nearVertical(s.from, s.at) && nearVertical(s.to, s.at)),
   );
-  return { h: mergeClose(ruled, tol), v: mergeClose(v, tol) };
+  const hr = mergeClose(ruled, tol);
+  const vr = mergeClose(v, tol);
+  return { h: hr, v: [...vr, ...openSides(hr, vr, tol)] };
+}
+
+/**
+ * The missing outer rules of an open-sided table (no left or right border, or a table running off
+ * the page): where horizontal rules end at the same x with no vertical rule through their ends,
+ * while a vertical rule inside spans the same rows (it is a table, not underlines), a rule is drawn
+ * through the ends — from the first to the last of three or more such rules in a row — so the
+ * outer column stays a column.
+ */
+export function openSides(h: Segment[], v: Segment[], tol: number): Segment[] {
+  const out: Segment[] = [];
+  const spans = (s: Segment, top: number, bottom: number) => s.from <= top + tol && s.to >= bottom - tol;
+  for (const side of ["from", "to"] as const) {
+    const byEnd = [...h].sort((a, b) => a[side] - b[side]);
+    for (let i = 0; i < byEnd.length; ) {
+      let j = i;
+      while (j + 1 < byEnd.length && byEnd[j + 1]![side] - byEnd[i]![side] <= tol) j++;
+      const group = byEnd.slice(i, j + 1).sort((a, b) => a.at - b.at);
+      i = j + 1;
+      const x = group.reduce((sum, s) => sum + s[side], 0) / group.length;
+      let run: Segment[] = [];
+      const flush = () => {
+        // Drawn at the innermost end, so every rule of the run reaches it.
+        const ends = run.map((s) => s[side]);
+        if (run.length >= 3)
+          out.push({
+            dir: "v",
+            at: side === "to" ? Math.min(...ends) : Math.max(...ends),
+            from: run[0]!.at,
+            to: run[run.length - 1]!.at,
+          });
+        run = [];
+      };
+      for (let k = 0; k + 1 < group.length; k++) {
+        const a = group[k]!;
+        const b = group[k + 1]!;
+        const closed = v.some((s) => Math.abs(s.at - x) <= tol && spans(s, a.at, b.at));
+        const inner = v.some(
+          (s) => spans(s, a.at, b.at) && (side === "to" ? s.at < x - tol : s.at > x + tol),
+        );
+        if (closed || !inner) flush();
+        else run.push(...(run.length === 0 ? [a, b] : [b]));
+      }
+      flush();
+    }
+  }
+  return out;
 }
 
 /**

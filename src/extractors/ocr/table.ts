@@ -7,6 +7,7 @@ import type { Box } from "../pdf/geometry.js";
 import { findLattices } from "../pdf/lattice.js";
 import { binarize, type Gray, resize, rotate } from "./raster.js";
 import { estimateSkew, findRules } from "./rules.js";
+import { blobs } from "./words.js";
 
 export interface CellBox {
   r0: number;
@@ -49,38 +50,10 @@ const UNIT = 0.5;
  * (characters and their parts; rules and tables are far larger and left out).
  */
 export function estimateTextHeight(ink: Uint8Array, width: number, height: number): number {
-  const label = new Int32Array(width * height).fill(-1);
-  const stack: number[] = [];
-  const heights: number[] = [];
-  for (let start = 0; start < ink.length; start++) {
-    if (!ink[start] || label[start]! >= 0) continue;
-    let top = height;
-    let bottom = -1;
-    let left = width;
-    let right = -1;
-    let n = 0;
-    label[start] = heights.length;
-    stack.push(start);
-    while (stack.length > 0) {
-      const i = stack.pop()!;
-      const y = (i / width) | 0;
-      const x = i - y * width;
-      n++;
-      if (y < top) top = y;
-      if (y > bottom) bottom = y;
-      if (x < left) left = x;
-      if (x > right) right = x;
-      for (const j of [i - 1, i + 1, i - width, i + width]) {
-        if (j < 0 || j >= ink.length || !ink[j] || label[j]! >= 0) continue;
-        if ((j === i - 1 && x === 0) || (j === i + 1 && x === width - 1)) continue;
-        label[j] = heights.length;
-        stack.push(j);
-      }
-    }
-    const h = bottom - top + 1;
-    const w = right - left + 1;
-    heights.push(n >= 6 && h >= 5 && h <= 120 && w <= 120 ? h : 0);
-  }
+  const heights = blobs(ink, width, height).map(({ box, n }) => {
+    const h = box[3] - box[1];
+    return n >= 6 && h >= 5 && h <= 120 && box[2] - box[0] <= 120 ? h : 0;
+  });
   const sizes = heights.filter((h) => h > 0).sort((a, b) => a - b);
   if (sizes.length < 20) return 20;
   return Math.max(8, sizes[Math.floor(sizes.length * 0.75)]!);

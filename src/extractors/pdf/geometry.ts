@@ -13,6 +13,8 @@ export interface TextItem {
   size: number;
   /** True when the text runs vertically (rotated 90°). */
   vertical: boolean;
+  /** Set when OCR read the item from a picture: the engine's confidence, 0–1. */
+  confidence?: number;
 }
 
 export interface Segment {

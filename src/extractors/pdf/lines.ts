@@ -15,8 +15,23 @@ export interface Line {
   text: string;
   /** Bounding box of the whole line. */
   box: Box;
-  /** The ` | `-separated parts of the line with their boxes, in order. */
-  parts: { text: string; box: Box }[];
+  /** The ` | `-separated parts of the line with their boxes, in order (and OCR's confidence in each). */
+  parts: LinePart[];
+}
+
+export interface LinePart {
+  text: string;
+  box: Box;
+  /** The lowest confidence of the OCR words in the part; absent for text-layer parts. */
+  confidence?: number;
+}
+
+function part(text: string, items: TextItem[]): LinePart {
+  const read = items.filter((it) => it.confidence !== undefined).map((it) => it.confidence!);
+  const box = round1(union(items.map((it) => it.box)));
+  return read.length > 0
+    ? { text: text.trim(), box, confidence: Math.min(...read) }
+    : { text: text.trim(), box };
 }
 
 function union(boxes: Box[]): Box {
@@ -56,24 +71,24 @@ export function lineText(items: TextItem[]): string {
 export function toLines(items: TextItem[]): Line[] {
   const groups = groupLines(items);
   return groups.map((byX) => {
-    const parts: { text: string; box: Box }[] = [];
+    const parts: LinePart[] = [];
     let text = "";
-    let boxes: Box[] = [];
+    let items: TextItem[] = [];
     byX.forEach((it, i) => {
       const prev = byX[i - 1];
       if (prev) {
         const gap = it.box[0] - prev.box[2];
         const size = Math.max(it.size, prev.size);
         if (gap > size * COLUMN_GAP) {
-          parts.push({ text: text.trim(), box: round1(union(boxes)) });
+          parts.push(part(text, items));
           text = "";
-          boxes = [];
+          items = [];
         } else if (gap > size * WORD_GAP) text += " ";
       }
       text += it.text;
-      boxes.push(it.box);
+      items.push(it);
     });
-    parts.push({ text: text.trim(), box: round1(union(boxes)) });
+    parts.push(part(text, items));
     return {
       y: centre(byX[0]!.box)[1],
       text: parts.map((p) => p.text).join(" | "),

@@ -1,0 +1,185 @@
+/**
+ * Words in a page image outside its ruled tables, found without OCR: ink is smeared along each row
+ * across gaps narrower than a character and down each column across the gaps inside a character
+ * (run-length smoothing), and each connected blob of the smear is one word. A Chinese label, a
+ * number, a heading line stays one word; the wide gaps between an unruled table's columns keep its
+ * cells apart. Whether the page holds such a table is decided from the word boxes alone (rows of
+ * short words at the same heights, in several columns), so only those pages are read word by word.
+ */
+import type { Box } from "../pdf/geometry.js";
+
+/** Boxes of the connected blobs of `mask` (4-connected), with their pixel counts. */
+export function blobs(mask: Uint8Array, width: number, height: number): { box: Box; n: number }[] {
+  const seen = new Uint8Array(width * height);
+  const stack: number[] = [];
+  const out: { box: Box; n: number }[] = [];
+  const visit = (j: number) => {
+    if (!mask[j] || seen[j]) return;
+    seen[j] = 1;
+    stack.push(j);
+  };
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || seen[start]) continue;
+    let [l, t, r, b, n] = [width, height, -1, -1, 0];
+    seen[start] = 1;
+    stack.push(start);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const y = (i / width) | 0;
+      const x = i - y * width;
+      n++;
+      if (x < l) l = x;
+      if (x > r) r = x;
+      if (y < t) t = y;
+      if (y > b) b = y;
+      if (x > 0) visit(i - 1);
+      if (x < width - 1) visit(i + 1);
+      if (y > 0) visit(i - width);
+      if (y < height - 1) visit(i + width);
+    }
+    out.push({ box: [l, t, r + 1, b + 1], n });
+  }
+  return out;
+}
+
+/** Fills gaps of at most `gap` pixels between ink along each row. */
+function smearRows(ink: Uint8Array, width: number, height: number, gap: number): Uint8Array {
+  const out = new Uint8Array(ink);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let last = -1;
+    for (let x = 0; x < width; x++) {
+      if (!ink[row + x]) continue;
+      if (last >= 0 && x - last - 1 <= gap) out.fill(1, row + last + 1, row + x);
+      last = x;
+    }
+  }
+  return out;
+}
+
+/**
+ * Pieces stacked in one character or one line (the strokes of 三, a comma under its line, the dot
+ * of a colon) become one box: boxes that overlap, or sit one over the other with a small gap while
+ * the union stays about one line tall, or side by side on one line with a gap under a character.
+ */
+function mergePieces(boxes: Box[], h: number): Box[] {
+  const out = boxes.map((b) => [...b] as Box);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < out.length; i++) {
+      for (let j = i + 1; j < out.length; j++) {
+        const a = out[i]!;
+        const b = out[j]!;
+        const xOverlap = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+        const yOverlap = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+        const u: Box = [
+          Math.min(a[0], b[0]),
+          Math.min(a[1], b[1]),
+          Math.max(a[2], b[2]),
+          Math.max(a[3], b[3]),
+        ];
+        const oneLine = u[3] - u[1] <= h * 1.4;
+        const stacked = xOverlap > 0 && yOverlap > -h * 0.35 && oneLine;
+        const sideBySide =
+          yOverlap > Math.min(a[3] - a[1], b[3] - b[1]) * 0.5 && xOverlap > -h * 0.8 && oneLine;
+        if (!(stacked || sideBySide || (xOverlap > 0 && yOverlap > 0))) continue;
+        out[i] = u;
+        out.splice(j, 1);
+        j = i;
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Word boxes (pixels, tight around their ink) outside `exclude` (the ruled tables), top to bottom.
+ * Specks, rule remnants (long and one stroke thin), slivers at the picture's edge and blobs taller
+ * than a few lines are left out.
+ */
+export function findWords(
+  ink: Uint8Array,
+  width: number,
+  height: number,
+  textHeight: number,
+  exclude: Box[],
+): Box[] {
+  const mask = new Uint8Array(ink);
+  for (const b of exclude) {
+    const x0 = Math.max(0, Math.floor(b[0]) - 2);
+    const x1 = Math.min(width, Math.ceil(b[2]) + 2);
+    for (let y = Math.max(0, Math.floor(b[1]) - 2); y < Math.min(height, Math.ceil(b[3]) + 2); y++)
+      mask.fill(0, y * width + x0, y * width + x1);
+  }
+  const h = textHeight;
+  const smeared = smearRows(mask, width, height, Math.round(h * 0.8));
+  const pieces = blobs(smeared, width, height)
+    .map(({ box }) => inkWithin(mask, width, box))
+    .filter((b): b is Box => b !== null);
+  const words: Box[] = [];
+  const edge = Math.max(4, Math.min(width, height) * 0.03);
+  for (const tight of mergePieces(pieces, h)) {
+    const w = tight[2] - tight[0];
+    const ht = tight[3] - tight[1];
+    if (w < h * 0.12 && ht < h * 0.12) continue; // dust
+    if ((ht < h * 0.2 && w > h * 3) || (w < h * 0.2 && ht > h * 3)) continue; // a rule's remnant
+    if (ht > h * 6) continue; // a picture, a seal, a block of lines that never parted
+    // Slivers along the picture's edge are the scan's border or a photo's shadow, not text.
+    const atEdge = tight[2] < edge || tight[0] > width - edge || tight[3] < edge || tight[1] > height - edge;
+    if (atEdge && w < h * 0.5) continue;
+    words.push(tight);
+  }
+  return words.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+}
+
+/** The tight box of the ink inside `box`, or null for fewer than 6 pixels (noise, a rule's halo). */
+export function inkWithin(mask: Uint8Array, width: number, box: Box): Box | null {
+  let [l, t, r, b, n] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1, 0];
+  for (let y = box[1]; y < box[3]; y++)
+    for (let x = box[0]; x < box[2]; x++) {
+      if (!mask[y * width + x]) continue;
+      n++;
+      if (x < l) l = x;
+      if (x > r) r = x;
+      if (y < t) t = y;
+      if (y > b) b = y;
+    }
+  return n < 6 ? null : [l, t, r + 1, b + 1];
+}
+
+/** Words on one visual line: centres within half a character height, left to right. */
+export function wordLines(words: Box[], textHeight: number): Box[][] {
+  const byY = [...words].sort((a, b) => a[1] + a[3] - (b[1] + b[3]));
+  const lines: { y: number; words: Box[] }[] = [];
+  for (const w of byY) {
+    const y = (w[1] + w[3]) / 2;
+    const line = lines.find((l) => Math.abs(l.y - y) <= textHeight * 0.5);
+    if (line) line.words.push(w);
+    else lines.push({ y, words: [w] });
+  }
+  return lines.sort((a, b) => a.y - b.y).map((l) => l.words.sort((a, b) => a[0] - b[0]));
+}
+
+/**
+ * Whether the words form a table: at least two lines each holding three or more short words
+ * (a number, a column heading) set apart by gaps wider than a character and a half, the way an
+ * unruled table's columns look, or one line of six or more (a row of numbers that ran over onto a
+ * page of its own). Prose runs across the line with narrow gaps and never qualifies.
+ */
+export function looksTabular(words: Box[], textHeight: number): boolean {
+  const h = textHeight;
+  let rows = 0;
+  for (const line of wordLines(words, h)) {
+    let short = 0;
+    let prev: Box | null = null;
+    for (const w of line) {
+      const apart = prev === null || w[0] - prev[2] > h * 1.5;
+      if (apart && w[2] - w[0] <= h * 4 && w[3] - w[1] <= h * 1.6) short++;
+      prev = w;
+    }
+    if (short >= 6) return true; // a row of numbers (table 四's fifteen, alone on a page)
+    if (short >= 3) rows++;
+  }
+  return rows >= 2;
+}
