@@ -127,7 +127,7 @@ export async function readCell(
   snap = true,
 ): Promise<Pick<OcrCell, "text" | "confidence" | "kind">> {
   const numberShaped = ink[3] - ink[1] <= pt.textHeight * 1.6 && ink[2] - ink[0] <= pt.textHeight * 8;
-  if (numberShaped) {
+  if (numberShaped && !manyStrokes(pt.ink, pt.page.width, ink)) {
     const digits = await pool.recognize(cellImage(pt.page, ink, pt.textHeight, 2), "digits");
     if (looksNumeric(digits, ink, pt.textHeight))
       return { text: digits.text.trim(), confidence: digits.confidence, kind: "number" };
@@ -147,6 +147,26 @@ export async function readCell(
     }
   }
   return { text, confidence: label.confidence, kind: "label" };
+}
+
+/**
+ * Whether the ink is Chinese rather than digits: a vertical line through a digit crosses at most
+ * three strokes (8), through many Chinese characters five or more. Several such columns spare the
+ * digits model a reading it would refuse; a plain character (一, 人) still gets it, as before.
+ */
+export function manyStrokes(ink: Uint8Array, width: number, box: Box): boolean {
+  let columns = 0;
+  for (let x = box[0]; x < box[2]; x++) {
+    let runs = 0;
+    let inside = false;
+    for (let y = box[1]; y < box[3]; y++) {
+      const on = ink[y * width + x] === 1;
+      if (on && !inside) runs++;
+      inside = on;
+    }
+    if (runs >= 5 && ++columns >= 3) return true;
+  }
+  return false;
 }
 
 /** Other scales and hard thresholds for the digits model, after the first reading failed. */
