@@ -200,7 +200,9 @@ const SAMPLES: Sample[] = [
     color: false,
     pages: "all",
     ops: [...ROT(0.8), ...NOISE, ...JPEG(65)],
-    notes: "tables without any rules, 150 dpi grey, turned 0.8°, noise, JPEG 65 (read from word boxes in columns)",
+    overrides: { 3: [...ROT(179.4), ...NOISE, ...JPEG(65)] },
+    notes:
+      "tables without any rules, 150 dpi grey, turned 0.8°, page 3 upside down (179.4°), noise, JPEG 65 (read from word boxes in columns)",
     minExact: 1,
   },
 ];

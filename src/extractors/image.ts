@@ -12,7 +12,6 @@ import { describeOcrPage, ocrPage, TITLE_BLOCK_LINES } from "./ocr/page.js";
 import { decodeImage } from "./ocr/raster.js";
 import { gridTop, type LineGeo, pageNarrative, textTables } from "./page-text.js";
 import type { Box } from "./pdf/geometry.js";
-import { toLines } from "./pdf/lines.js";
 import { type ExtractedLayout, type ExtractInput, type OcrOutcome, UnreadableInputError } from "./types.js";
 
 /** Multi-page TIFFs beyond this are refused: no annual report is a 200-page fax. */
@@ -48,7 +47,7 @@ export async function extractImage(input: ExtractInput): Promise<ExtractedLayout
       outcomes.push({ page, status: r.status, detail: describeOcrPage(r) });
       const tops = r.grids.map((g) => gridTop(g));
       if (narrative.length > 0) geo.push(null); // the blank line between pages
-      narrative.push(pageNarrative(page, toLines(r.words), tops, h, geo));
+      narrative.push(pageNarrative(page, r.lines, tops, h, geo));
     } catch (err) {
       if (!(err instanceof OcrUnavailableError)) throw err;
       outcomes.push({ page, status: "failed", detail: err.message });

@@ -159,7 +159,7 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
       const mark = pageQuality(geometry, pageGrids.length);
       if (mark) needsOcr.push(mark);
       if (mark?.reason === "no-text") scanned = true;
-      let text = remaining;
+      let lines = toLines(remaining);
       if (mark && input.ocr !== false) {
         // A scan's first page: its title block names the organ and the year.
         const titleLines = p === 1 && mark.reason !== "image-table" ? TITLE_BLOCK_LINES : 0;
@@ -169,7 +169,8 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
         // What OCR read outside ruled tables is the page's text: beside the text layer when the
         // picture is one part of the page, instead of a garbled text layer.
         if (read.outcome.status !== "failed")
-          text = mark.reason === "image-table" ? [...remaining, ...read.words] : read.words;
+          lines =
+            mark.reason === "image-table" ? [...lines, ...read.lines].sort((a, b) => a.y - b.y) : read.lines;
         if (mark.reason !== "image-table" && !read.unruled && read.outcome.status !== "blank")
           proseUnread.push(p);
         for (const g of read.grids) tableTops.push(gridTop(g));
@@ -185,7 +186,7 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
         }
       }
       if (narrative.length > 0) geo.push(null); // the blank line between pages
-      narrative.push(pageNarrative(p, toLines(text), tableTops, geometry.height, geo));
+      narrative.push(pageNarrative(p, lines, tableTops, geometry.height, geo));
     }
 
     // Tables without ruling lines: the text backend's anchors over the page text.

@@ -48,6 +48,9 @@ describe("OCR building blocks", () => {
   it("tesseract puts spaces between Chinese characters; labels keep none", () => {
     expect(cleanLabel("1. 属 于 国 家 秘 密")).toBe("1.属于国家秘密");
     expect(cleanLabel("行 政 许 可  18")).toBe("行政许可18");
+    // Thin full-width brackets of list numbers come back as 〈, 《 or half-width ones.
+    expect(cleanLabel("第二十条第〈一 ) 项")).toBe("第二十条第（一）项");
+    expect(cleanLabel("《二 ) 依申请公开")).toBe("（二）依申请公开");
   });
 
   it("a label one character off is put back to the template's wording, a new label is left alone", () => {

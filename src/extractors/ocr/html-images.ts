@@ -9,7 +9,6 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { extractHtml } from "../html.js";
 import { type LineGeo, pageNarrative, textTables } from "../page-text.js";
-import { toLines } from "../pdf/lines.js";
 import type { ExtractedLayout, ExtractInput, OcrOutcome } from "../types.js";
 import { OcrUnavailableError, ocrPool } from "./engine.js";
 import { describeOcrPage, ocrPage, TITLE_BLOCK_LINES } from "./page.js";
@@ -52,7 +51,7 @@ export async function extractHtmlWithImages(input: ExtractInput): Promise<Extrac
         tables += r.grids.length;
         if (r.unruled) unruled++;
         if (texts.length > 0) geo.push(null);
-        texts.push(pageNarrative(1, toLines(r.words), [], image.height, geo));
+        texts.push(pageNarrative(1, r.lines, [], image.height, geo));
         outcomes.push({ page: 1, status: r.status, detail: `${src}：${describeOcrPage(r)}` });
       }
     } catch (err) {

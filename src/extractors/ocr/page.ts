@@ -6,7 +6,8 @@
  * wide gaps separate columns, the text backend's anchors). A page printed upside down is found by
  * reading a few label cells both ways up and keeping the way the Chinese model is surer of.
  */
-import type { Box, TextItem } from "../pdf/geometry.js";
+import { type Box, round1, type TextItem } from "../pdf/geometry.js";
+import { type Line, toLines } from "../pdf/lines.js";
 import { cellImage, inkBox, type OcrGrid, readCell, readTable } from "./cells.js";
 import type { OcrPool } from "./engine.js";
 import { type Gray, rotate } from "./raster.js";
@@ -15,8 +16,8 @@ import { findWords, looksTabular, wordLines } from "./words.js";
 
 export interface OcrPageResult {
   grids: OcrGrid[];
-  /** Words read outside the ruled tables, in output coordinates (empty when none were read). */
-  words: TextItem[];
+  /** Lines of the words read outside the ruled tables, in reading order, boxes in output coordinates. */
+  lines: Line[];
   /** `read`: tables found and read; `no-table`: no table on the page; `blank`: no ink at all. */
   status: "read" | "no-table" | "blank";
   /** The page's words were read as an unruled table. */
@@ -39,43 +40,72 @@ export interface OcrPageOptions {
 /** Em size over the height of the ink of a line of Chinese characters. */
 const EM_PER_TEXT_HEIGHT = 1.1;
 
-/** Reads word boxes (straightened-page pixels) into positioned text items, in parallel across the pool. */
-async function readWords(
+/**
+ * Reads word boxes into lines of text in reading order: the words are read (in parallel across the
+ * pool) and laid out into lines in the straightened page, upright, then every box is taken to the
+ * output's coordinates — which, for a page scanned upside down, run the other way.
+ */
+async function readLines(
   pool: OcrPool,
   pt: PageTables,
   words: Box[],
   toOutput: (b: Box) => Box,
-): Promise<TextItem[]> {
-  const em = pt.textHeight * EM_PER_TEXT_HEIGHT;
+): Promise<Line[]> {
   const items = await Promise.all(
     words.map(async (w): Promise<TextItem | null> => {
       const read = await readCell(pool, pt, w, false);
       if (!read.text) return null;
-      const box = toOutput(w.map((v) => v / pt.factor) as Box);
-      const unit = (box[3] - box[1]) / ((w[3] - w[1]) / pt.factor || 1);
-      return {
-        text: read.text,
-        box: box.map((v) => Math.round(v * 10) / 10) as Box,
-        size: (em / pt.factor) * unit,
-        vertical: false,
-        confidence: read.confidence,
-      };
+      const size = pt.textHeight * EM_PER_TEXT_HEIGHT;
+      return { text: read.text, box: w, size, vertical: false, confidence: read.confidence };
     }),
   );
-  return items.filter((it): it is TextItem => it !== null);
+  const out = (b: Box) => round1(toOutput(b.map((v) => v / pt.factor) as Box));
+  return toLines(items.filter((it): it is TextItem => it !== null)).map((line) => {
+    const box = out(line.box);
+    return {
+      ...line,
+      box,
+      y: (box[1] + box[3]) / 2,
+      parts: line.parts.map((p) => ({ ...p, box: out(p.box) })),
+    };
+  });
 }
 
-/** Mean Chinese-model confidence over the widest few cells (labels), as the page stands. */
-async function labelConfidence(pool: OcrPool, pt: PageTables): Promise<number> {
-  const cells = pt.tables
+/** A page's structure as found by the cheap pass: ruled tables and the words outside them. */
+interface PageLayout {
+  pt: PageTables;
+  words: Box[];
+}
+
+function layoutOf(image: Gray): PageLayout {
+  const pt = findTables(image);
+  const words = pt.blank
+    ? []
+    : findWords(
+        pt.ink,
+        pt.page.width,
+        pt.page.height,
+        pt.textHeight,
+        pt.tables.map((t) => t.box),
+      );
+  return { pt, words };
+}
+
+/**
+ * Mean Chinese-model confidence over the widest few labels as the page stands: label cells of its
+ * ruled tables, or else its widest one-line words (an unruled table's labels, the title).
+ */
+async function labelConfidence(pool: OcrPool, { pt, words }: PageLayout): Promise<number> {
+  const fromCells = pt.tables
     .flatMap((t) => t.cells)
-    .map((c) => ({ c, ink: inkBox(pt.ink, pt.page.width, c.box, 3) }))
-    .filter((x): x is { c: (typeof x)["c"]; ink: Box } => x.ink !== null)
-    .sort((a, b) => b.ink[2] - b.ink[0] - (a.ink[2] - a.ink[0]))
-    .slice(0, 3);
-  if (cells.length === 0) return 0;
+    .map((c) => inkBox(pt.ink, pt.page.width, c.box, 3))
+    .filter((b): b is Box => b !== null);
+  const candidates =
+    fromCells.length > 0 ? fromCells : words.filter((w) => w[3] - w[1] <= pt.textHeight * 1.6);
+  const widest = candidates.sort((a, b) => b[2] - b[0] - (a[2] - a[0])).slice(0, 3);
+  if (widest.length === 0) return 0;
   const reads = await Promise.all(
-    cells.map((x) => pool.recognize(cellImage(pt.page, x.ink, pt.textHeight, 1.5), "label")),
+    widest.map((ink) => pool.recognize(cellImage(pt.page, ink, pt.textHeight, 1.5), "label")),
   );
   return reads.reduce((s, r) => s + r.confidence, 0) / reads.length;
 }
@@ -89,37 +119,41 @@ export async function ocrPage(
   gridPrefix: string,
   options: OcrPageOptions = {},
 ): Promise<OcrPageResult> {
-  let pt = findTables(image);
+  let layout = layoutOf(image);
   let upsideDown = false;
-  const none = { grids: [], words: [], unruled: false, upsideDown };
-  if (pt.blank) return { ...none, status: "blank", skew: 0 };
-  if (pt.tables.length > 0) {
-    // Upright labels read with high confidence; only a doubtful page is tried the other way up.
-    const asIs = await labelConfidence(pool, pt);
+  const none = { grids: [], lines: [], unruled: false, upsideDown };
+  if (layout.pt.blank) return { ...none, status: "blank", skew: 0 };
+  const tabular = (l: PageLayout) => l.pt.tables.length > 0 || looksTabular(l.words, l.pt.textHeight);
+  // Only a page with something to read is checked: upright labels read with high confidence, and
+  // only a doubtful page is tried the other way up.
+  if (tabular(layout) || (options.titleLines ?? 0) > 0) {
+    const asIs = await labelConfidence(pool, layout);
     if (asIs < 0.75) {
-      const turned = findTables(rotate(image, 180));
-      if (turned.tables.length > 0 && (await labelConfidence(pool, turned)) > asIs + 0.1) {
-        pt = turned;
+      const turned = layoutOf(rotate(image, 180));
+      const asStructured = tabular(turned) || !tabular(layout);
+      if (asStructured && (await labelConfidence(pool, turned)) > asIs + 0.1) {
+        layout = turned;
         upsideDown = true;
       }
     }
   }
-  const words = findWords(
-    pt.ink,
-    pt.page.width,
-    pt.page.height,
-    pt.textHeight,
-    pt.tables.map((t) => t.box),
-  );
+  const { pt, words } = layout;
   const unruled = looksTabular(words, pt.textHeight);
   const toRead = unruled
     ? words
     : wordLines(words, pt.textHeight)
         .slice(0, options.titleLines ?? 0)
         .flat();
-  const items = await readWords(pool, pt, toRead, (b) => toOutput(b, upsideDown));
+  const lines = await readLines(pool, pt, toRead, (b) => toOutput(b, upsideDown));
   if (pt.tables.length === 0)
-    return { ...none, words: items, unruled, status: unruled ? "read" : "no-table", skew: pt.skew };
+    return {
+      ...none,
+      lines,
+      unruled,
+      status: unruled ? "read" : "no-table",
+      skew: pt.skew,
+      upsideDown,
+    };
   const grids: OcrGrid[] = [];
   for (const [i, table] of pt.tables.entries()) {
     grids.push(
@@ -129,7 +163,7 @@ export async function ocrPage(
       }),
     );
   }
-  return { grids, words: items, unruled, status: "read", skew: pt.skew, upsideDown };
+  return { grids, lines, unruled, status: "read", skew: pt.skew, upsideDown };
 }
 
 /** One line for the report saying what OCR made of the page. */

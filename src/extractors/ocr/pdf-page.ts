@@ -5,7 +5,8 @@
  * like the text layer's.
  */
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
-import type { Box, PageGeometry, TextItem } from "../pdf/geometry.js";
+import type { Box, PageGeometry } from "../pdf/geometry.js";
+import type { Line } from "../pdf/lines.js";
 import type { OcrMark, OcrOutcome } from "../types.js";
 import type { OcrGrid } from "./cells.js";
 import { OcrUnavailableError, ocrPool } from "./engine.js";
@@ -15,8 +16,8 @@ import { renderPage } from "./render.js";
 
 export interface PdfPageOcr {
   grids: OcrGrid[];
-  /** Words read outside ruled tables (an unruled table, the title block), in PDF points. */
-  words: TextItem[];
+  /** Lines read outside ruled tables (an unruled table, the title block), in PDF points. */
+  lines: Line[];
   /** Every word outside the ruled tables was read: the page (each picture on it) held an unruled table. */
   unruled: boolean;
   outcome: OcrOutcome;
@@ -38,7 +39,7 @@ export async function ocrPdfPage(
         ? geometry.images.filter((b) => ((b[2] - b[0]) * (b[3] - b[1])) / area > 0.12)
         : [[0, 0, geometry.width, geometry.height]];
     const grids: OcrGrid[] = [];
-    const words: TextItem[] = [];
+    const lines: Line[] = [];
     let unruled = true;
     const details: string[] = [];
     let status: OcrOutcome["status"] = "no-table";
@@ -61,7 +62,7 @@ export async function ocrPdfPage(
         options,
       );
       grids.push(...read.grids);
-      words.push(...read.words);
+      lines.push(...read.lines);
       unruled &&= read.unruled;
       details.push(describeOcrPage(read));
       if (read.status === "read" || (read.status === "no-table" && status === "blank")) status = read.status;
@@ -69,7 +70,7 @@ export async function ocrPdfPage(
     }
     return {
       grids,
-      words,
+      lines,
       unruled: unruled && regions.length > 0,
       outcome: { page: p, status, detail: details.join("；") },
     };
@@ -77,7 +78,7 @@ export async function ocrPdfPage(
     if (!(err instanceof OcrUnavailableError)) throw err;
     return {
       grids: [],
-      words: [],
+      lines: [],
       unruled: false,
       outcome: { page: p, status: "failed", detail: err.message },
     };
