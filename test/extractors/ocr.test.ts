@@ -21,7 +21,7 @@ import {
 } from "../../src/extractors/ocr/raster.js";
 import { estimateSkew } from "../../src/extractors/ocr/rules.js";
 import { findTables } from "../../src/extractors/ocr/table.js";
-import { looksTabular, wordLines } from "../../src/extractors/ocr/words.js";
+import { findWords, looksTabular, wordLines } from "../../src/extractors/ocr/words.js";
 import type { Box } from "../../src/extractors/pdf/geometry.js";
 import { EXTRACTOR, extractReport } from "../../src/pipeline/extract.js";
 import { imagePdf } from "../../src/samples/image-pdf.js";
@@ -136,6 +136,19 @@ describe("OCR building blocks", () => {
     );
     expect(looksTabular(fifteen, h)).toBe(true);
     expect(wordLines([...fifteen, ...row(300)], h).map((l) => l.length)).toEqual([15, 5]);
+  });
+
+  it("texture or noise is no page of words: nothing on it is read word by word", () => {
+    const [w, h] = [2500, 3500];
+    const ink = new Uint8Array(w * h);
+    let seed = 11;
+    for (let i = 0; i < ink.length; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      ink[i] = seed % 3 === 0 ? 1 : 0;
+    }
+    const words = findWords(ink, w, h, 20, []);
+    expect(looksTabular(words, 20)).toBe(false);
+    expect(words.length).toBeLessThan(6000);
   });
 
   it("a pool that is closed refuses work instead of starting threads", async () => {

@@ -4,7 +4,8 @@
  * by cell; an unruled table — rows of short words in columns — is read word by word, and its words
  * go back to the backend as positioned text, where they take the text layer's road (lines whose
  * wide gaps separate columns, the text backend's anchors). A page printed upside down is found by
- * reading a few label cells both ways up and keeping the way the Chinese model is surer of.
+ * reading a few labels (its widest label cells, or without rules its widest words) both ways up and
+ * keeping the way the Chinese model is surer of.
  */
 import { type Box, round1, type TextItem } from "../pdf/geometry.js";
 import { type Line, toLines } from "../pdf/lines.js";

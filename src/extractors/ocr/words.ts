@@ -8,6 +8,11 @@
  */
 import type { Box } from "../pdf/geometry.js";
 
+/** A dense page of small print has a few thousand pieces of characters left after smearing. */
+const MAX_PIECES = 40_000;
+/** More words than any page of a report holds. */
+const MAX_WORDS = 6_000;
+
 /** Boxes of the connected blobs of `mask` (4-connected), with their pixel counts. */
 export function blobs(mask: Uint8Array, width: number, height: number): { box: Box; n: number }[] {
   const seen = new Uint8Array(width * height);
@@ -57,40 +62,43 @@ function smearRows(ink: Uint8Array, width: number, height: number, gap: number):
   return out;
 }
 
+/** Two pieces of one character, or of one word on a line (see mergePieces). */
+function joins(a: Box, b: Box, h: number): boolean {
+  const xOverlap = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const yOverlap = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (xOverlap > 0 && yOverlap > 0) return true;
+  if (Math.max(a[3], b[3]) - Math.min(a[1], b[1]) > h * 1.4) return false; // more than one line tall
+  if (xOverlap > 0 && yOverlap > -h * 0.35) return true; // stacked
+  return yOverlap > Math.min(a[3] - a[1], b[3] - b[1]) * 0.5 && xOverlap > -h * 0.8; // side by side
+}
+
 /**
  * Pieces stacked in one character or one line (the strokes of 三, a comma under its line, the dot
  * of a colon) become one box: boxes that overlap, or sit one over the other with a small gap while
  * the union stays about one line tall, or side by side on one line with a gap under a character.
+ * A sweep down the page compares each box only with those starting within its reach below it.
  */
 function mergePieces(boxes: Box[], h: number): Box[] {
-  const out = boxes.map((b) => [...b] as Box);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let i = 0; i < out.length; i++) {
-      for (let j = i + 1; j < out.length; j++) {
-        const a = out[i]!;
-        const b = out[j]!;
-        const xOverlap = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-        const yOverlap = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-        const u: Box = [
-          Math.min(a[0], b[0]),
-          Math.min(a[1], b[1]),
-          Math.max(a[2], b[2]),
-          Math.max(a[3], b[3]),
-        ];
-        const oneLine = u[3] - u[1] <= h * 1.4;
-        const stacked = xOverlap > 0 && yOverlap > -h * 0.35 && oneLine;
-        const sideBySide =
-          yOverlap > Math.min(a[3] - a[1], b[3] - b[1]) * 0.5 && xOverlap > -h * 0.8 && oneLine;
-        if (!(stacked || sideBySide || (xOverlap > 0 && yOverlap > 0))) continue;
-        out[i] = u;
-        out.splice(j, 1);
-        j = i;
-        changed = true;
+  let cur = boxes.map((b) => [...b] as Box);
+  for (;;) {
+    cur.sort((a, b) => a[1] - b[1]);
+    const alive = cur.map(() => true);
+    let merged = false;
+    for (let i = 0; i < cur.length; i++) {
+      if (!alive[i]) continue;
+      for (let j = i + 1; j < cur.length && cur[j]![1] <= cur[i]![3] + h * 0.35; j++) {
+        const a = cur[i]!;
+        const b = cur[j]!;
+        if (!alive[j] || !joins(a, b, h)) continue;
+        cur[i] = [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+        alive[j] = false;
+        merged = true;
+        j = i; // the box grew: look again from just below it
       }
     }
+    cur = cur.filter((_, k) => alive[k]);
+    if (!merged) return cur;
   }
-  return out;
 }
 
 /**
@@ -117,6 +125,8 @@ export function findWords(
   const pieces = blobs(smeared, width, height)
     .map(({ box }) => inkWithin(mask, width, box))
     .filter((b): b is Box => b !== null);
+  // Far more pieces than a page of print has is texture or noise (a photo of a desk), not words.
+  if (pieces.length > MAX_PIECES) return [];
   const words: Box[] = [];
   const edge = Math.max(4, Math.min(width, height) * 0.03);
   for (const tight of mergePieces(pieces, h)) {
@@ -169,6 +179,7 @@ export function wordLines(words: Box[], textHeight: number): Box[][] {
  */
 export function looksTabular(words: Box[], textHeight: number): boolean {
   const h = textHeight;
+  if (words.length > MAX_WORDS) return false; // no page of print: noise or texture, not to be read word by word
   let rows = 0;
   for (const line of wordLines(words, h)) {
     let short = 0;
