@@ -160,6 +160,8 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
       if (mark) needsOcr.push(mark);
       if (mark?.reason === "no-text") scanned = true;
       let lines = toLines(remaining);
+      // A picture of a page with OCR turned off: its prose is not there to check.
+      if (mark && mark.reason !== "image-table" && input.ocr === false) proseUnread.push(p);
       if (mark && input.ocr !== false) {
         // A scan's first page: its title block names the organ and the year.
         const titleLines = p === 1 && mark.reason !== "image-table" ? TITLE_BLOCK_LINES : 0;

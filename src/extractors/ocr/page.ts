@@ -41,27 +41,27 @@ export interface OcrPageOptions {
 /** Em size over the height of the ink of a line of Chinese characters. */
 const EM_PER_TEXT_HEIGHT = 1.1;
 
-/**
- * Reads word boxes into lines of text in reading order: the words are read (in parallel across the
- * pool) and laid out into lines in the straightened page, upright, then every box is taken to the
- * output's coordinates — which, for a page scanned upside down, run the other way.
- */
-async function readLines(
-  pool: OcrPool,
-  pt: PageTables,
-  words: Box[],
-  toOutput: (b: Box) => Box,
-): Promise<Line[]> {
+/** Reads word boxes (straightened-page pixels) into text items, in parallel across the pool. */
+async function readItems(pool: OcrPool, pt: PageTables, words: Box[]): Promise<TextItem[]> {
+  const size = pt.textHeight * EM_PER_TEXT_HEIGHT;
   const items = await Promise.all(
     words.map(async (w): Promise<TextItem | null> => {
       const read = await readCell(pool, pt, w, false);
-      if (!read.text) return null;
-      const size = pt.textHeight * EM_PER_TEXT_HEIGHT;
-      return { text: read.text, box: w, size, vertical: false, confidence: read.confidence };
+      return read.text
+        ? { text: read.text, box: w, size, vertical: false, confidence: read.confidence }
+        : null;
     }),
   );
+  return items.filter((it): it is TextItem => it !== null);
+}
+
+/**
+ * Items laid out into lines in the straightened page, upright, in reading order; then every box is
+ * taken to the output's coordinates — which, for a page scanned upside down, run the other way.
+ */
+function linesOf(pt: PageTables, items: TextItem[], toOutput: (b: Box) => Box): Line[] {
   const out = (b: Box) => round1(toOutput(b.map((v) => v / pt.factor) as Box));
-  return toLines(items.filter((it): it is TextItem => it !== null)).map((line) => {
+  return toLines(items).map((line) => {
     const box = out(line.box);
     return {
       ...line,
@@ -92,24 +92,47 @@ function layoutOf(image: Gray): PageLayout {
   return { pt, words };
 }
 
-/**
- * Mean Chinese-model confidence over the widest few labels as the page stands: label cells of its
- * ruled tables, or else its widest one-line words (an unruled table's labels, the title).
- */
-async function labelConfidence(pool: OcrPool, { pt, words }: PageLayout): Promise<number> {
-  const fromCells = pt.tables
+/** Mean Chinese-model confidence over the widest few label cells of the page's ruled tables. */
+async function labelConfidence(pool: OcrPool, pt: PageTables): Promise<number> {
+  const widest = pt.tables
     .flatMap((t) => t.cells)
     .map((c) => inkBox(pt.ink, pt.page.width, c.box, 3))
-    .filter((b): b is Box => b !== null);
-  const candidates =
-    fromCells.length > 0 ? fromCells : words.filter((w) => w[3] - w[1] <= pt.textHeight * 1.6);
-  const widest = candidates.sort((a, b) => b[2] - b[0] - (a[2] - a[0])).slice(0, 3);
+    .filter((b): b is Box => b !== null)
+    .sort((a, b) => b[2] - b[0] - (a[2] - a[0]))
+    .slice(0, 3);
   if (widest.length === 0) return 0;
   const reads = await Promise.all(
     widest.map((ink) => pool.recognize(cellImage(pt.page, ink, pt.textHeight, 1.5), "label")),
   );
   return reads.reduce((s, r) => s + r.confidence, 0) / reads.length;
 }
+
+/** Which words of a page are read: all of an unruled table, else the title block's. */
+interface WordPlan {
+  unruled: boolean;
+  toRead: Box[];
+  /** The widest one-line words among them, read first to tell which way up the page is. */
+  probe: Box[];
+}
+
+function planWords({ pt, words }: PageLayout, titleLines: number): WordPlan {
+  const unruled = looksTabular(words, pt.textHeight);
+  const toRead = unruled ? words : wordLines(words, pt.textHeight).slice(0, titleLines).flat();
+  const probe = toRead
+    .filter((w) => w[3] - w[1] <= pt.textHeight * 1.6)
+    .sort((a, b) => b[2] - b[0] - (a[2] - a[0]))
+    .slice(0, 3);
+  return { unruled, toRead, probe };
+}
+
+/** Mean confidence of the items the Chinese model read (1 when there are none: nothing to doubt). */
+function chineseConfidence(items: TextItem[]): number {
+  const read = items.filter((it) => /[\u4e00-\u9fff]/.test(it.text)).map((it) => it.confidence ?? 0);
+  return read.length > 0 ? read.reduce((a, b) => a + b, 0) / read.length : 1;
+}
+
+/** Upright labels read with high confidence; only a doubtful page is tried the other way up. */
+const DOUBTFUL = 0.75;
 
 export async function ocrPage(
   pool: OcrPool,
@@ -122,39 +145,38 @@ export async function ocrPage(
 ): Promise<OcrPageResult> {
   let layout = layoutOf(image);
   let upsideDown = false;
-  const none = { grids: [], lines: [], unruled: false, upsideDown };
-  if (layout.pt.blank) return { ...none, status: "blank", skew: 0 };
-  const tabular = (l: PageLayout) => l.pt.tables.length > 0 || looksTabular(l.words, l.pt.textHeight);
-  // Only a page with something to read is checked: upright labels read with high confidence, and
-  // only a doubtful page is tried the other way up.
-  if (tabular(layout) || (options.titleLines ?? 0) > 0) {
-    const asIs = await labelConfidence(pool, layout);
-    if (asIs < 0.75) {
+  if (layout.pt.blank) return { grids: [], lines: [], unruled: false, upsideDown, status: "blank", skew: 0 };
+  if (layout.pt.tables.length > 0) {
+    const asIs = await labelConfidence(pool, layout.pt);
+    if (asIs < DOUBTFUL) {
       const turned = layoutOf(rotate(image, 180));
-      const asStructured = tabular(turned) || !tabular(layout);
-      if (asStructured && (await labelConfidence(pool, turned)) > asIs + 0.1) {
+      if (turned.pt.tables.length > 0 && (await labelConfidence(pool, turned.pt)) > asIs + 0.1) {
         layout = turned;
         upsideDown = true;
       }
     }
   }
-  const { pt, words } = layout;
-  const unruled = looksTabular(words, pt.textHeight);
-  const toRead = unruled
-    ? words
-    : wordLines(words, pt.textHeight)
-        .slice(0, options.titleLines ?? 0)
-        .flat();
-  const lines = await readLines(pool, pt, toRead, (b) => toOutput(b, upsideDown));
-  if (pt.tables.length === 0)
-    return {
-      ...none,
-      lines,
-      unruled,
-      status: unruled ? "read" : "no-table",
-      skew: pt.skew,
-      upsideDown,
-    };
+  const titleLines = options.titleLines ?? 0;
+  let plan = planWords(layout, titleLines);
+  let probed = await readItems(pool, layout.pt, plan.probe);
+  // Without rules, the widest words tell whether the page stands on its head (they are read
+  // anyway, so an upright page pays nothing for the check).
+  if (layout.pt.tables.length === 0 && chineseConfidence(probed) < DOUBTFUL) {
+    const turned = layoutOf(rotate(image, 180));
+    const turnedPlan = planWords(turned, titleLines);
+    const turnedProbed = await readItems(pool, turned.pt, turnedPlan.probe);
+    if (chineseConfidence(turnedProbed) > chineseConfidence(probed) + 0.1) {
+      [layout, plan, probed, upsideDown] = [turned, turnedPlan, turnedProbed, true];
+    }
+  }
+  const { pt } = layout;
+  const rest = await readItems(
+    pool,
+    pt,
+    plan.toRead.filter((w) => !plan.probe.includes(w)),
+  );
+  const lines = linesOf(pt, [...probed, ...rest], (b) => toOutput(b, upsideDown));
+  const unruled = plan.unruled;
   const grids: OcrGrid[] = [];
   for (const [i, table] of pt.tables.entries()) {
     grids.push(
@@ -164,7 +186,8 @@ export async function ocrPage(
       }),
     );
   }
-  return { grids, lines, unruled, status: "read", skew: pt.skew, upsideDown };
+  const status = grids.length > 0 || unruled ? "read" : "no-table";
+  return { grids, lines, unruled, status, skew: pt.skew, upsideDown };
 }
 
 /** One line for the report saying what OCR made of the page. */
