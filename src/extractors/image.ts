@@ -10,7 +10,7 @@ import type { Grid } from "../model/grid.js";
 import { OcrUnavailableError, ocrPool } from "./ocr/engine.js";
 import { describeOcrPage, ocrPage, TITLE_BLOCK_LINES } from "./ocr/page.js";
 import { decodeImage } from "./ocr/raster.js";
-import { gridTop, type LineGeo, pageNarrative, textTables } from "./page-text.js";
+import { gridTop, type LineGeo, pageNarrative, tablesIn, textTables } from "./page-text.js";
 import type { Box } from "./pdf/geometry.js";
 import { type ExtractedLayout, type ExtractInput, type OcrOutcome, UnreadableInputError } from "./types.js";
 
@@ -54,7 +54,7 @@ export async function extractImage(input: ExtractInput): Promise<ExtractedLayout
       warnings.push(`第${page}页OCR失败：${err.message}`);
     }
   }
-  const fromText = textTables(grids, narrative, geo);
+  const fromText = textTables(tablesIn(grids), narrative, geo);
   return {
     grids: [...grids, ...fromText.grids],
     narrative: fromText.narrative,

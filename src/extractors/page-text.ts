@@ -89,16 +89,15 @@ export function tablesIn(grids: Grid[]): Set<TableId> {
 
 /**
  * Tables without ruling lines: the text backend's anchors over the pages' text, for the report
- * tables the ruled grids do not already hold. Returns those grids (placed on their pages) and the
- * narrative with them cut out.
+ * tables the grids read so far (`held`, from `tablesIn`) do not already hold. Returns those grids
+ * (placed on their pages) and the narrative with them cut out.
  */
 export function textTables(
-  ruledGrids: Grid[],
+  held: ReadonlySet<TableId>,
   pages: string[],
   geo: (LineGeo | null)[],
 ): { grids: Grid[]; narrative: string } {
-  const ruled = tablesIn(ruledGrids);
-  const missing = (["t2", "t3", "t4"] as const).filter((t) => !ruled.has(t));
+  const missing = (["t2", "t3", "t4"] as const).filter((t) => !held.has(t));
   const fromText = tablesFromText(pages.join("\n\n"), missing);
   return { grids: placeTextCells(fromText.grids, geo), narrative: fromText.narrative };
 }

@@ -16,7 +16,7 @@ import { ocrPdfPage } from "./ocr/pdf-page.js";
 import { gridTop, type LineGeo, pageNarrative, tablesIn, textTables } from "./page-text.js";
 import { joinSplitRow } from "./pdf/continuation.js";
 import { findLattices, latticeGrid } from "./pdf/lattice.js";
-import { toLines } from "./pdf/lines.js";
+import { type Line, toLines } from "./pdf/lines.js";
 import { readPage } from "./pdf/page.js";
 import { pageQuality } from "./pdf/quality.js";
 import {
@@ -142,7 +142,8 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
         tableTops.push(lattice.box[1]);
       });
       // Any ruled table counts: a continuation page holds rows without the anchors.
-      if (pageGrids.length > 0) {
+      const ruledHere = pageGrids.length > 0;
+      if (ruledHere) {
         const prev = grids[grids.length - 1];
         if (
           prev &&
@@ -155,11 +156,13 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
         lastTablePage = p;
       }
       grids.push(...pageGrids);
-      if (pageGrids.length > 0) found = tablesIn(grids);
+      // Also when the page's only grid was a split row joined to the one before.
+      if (ruledHere) found = tablesIn(grids);
       const mark = pageQuality(geometry, pageGrids.length);
       if (mark) needsOcr.push(mark);
       if (mark?.reason === "no-text") scanned = true;
-      let lines = toLines(remaining);
+      // The page's lines come from its text layer, unless OCR read the page instead.
+      let ocrLines: Line[] | null = null;
       // A picture of a page with OCR turned off: its prose is not there to check.
       if (mark && mark.reason !== "image-table" && input.ocr === false) proseUnread.push(p);
       if (mark && input.ocr !== false) {
@@ -171,8 +174,10 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
         // What OCR read outside ruled tables is the page's text: beside the text layer when the
         // picture is one part of the page, instead of a garbled text layer.
         if (read.outcome.status !== "failed")
-          lines =
-            mark.reason === "image-table" ? [...lines, ...read.lines].sort((a, b) => a.y - b.y) : read.lines;
+          ocrLines =
+            mark.reason === "image-table"
+              ? [...toLines(remaining), ...read.lines].sort((a, b) => a.y - b.y)
+              : read.lines;
         if (mark.reason !== "image-table" && !read.unruled && read.outcome.status !== "blank")
           proseUnread.push(p);
         for (const g of read.grids) tableTops.push(gridTop(g));
@@ -188,11 +193,12 @@ async function readPdf(input: ExtractInput): Promise<ExtractedLayout> {
         }
       }
       if (narrative.length > 0) geo.push(null); // the blank line between pages
-      narrative.push(pageNarrative(p, lines, tableTops, geometry.height, geo));
+      narrative.push(pageNarrative(p, ocrLines ?? toLines(remaining), tableTops, geometry.height, geo));
     }
 
     // Tables without ruling lines: the text backend's anchors over the page text.
-    const fromText = textTables(grids, narrative, geo);
+    // `found` is what the grids hold: kept up to date whenever grids were added.
+    const fromText = textTables(found, narrative, geo);
     const meta = await doc.getMetadata().catch(() => null);
     const info = (meta?.info ?? {}) as Record<string, unknown>;
     const title = typeof info.Title === "string" && info.Title.trim() ? info.Title.trim() : null;

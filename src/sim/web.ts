@@ -919,6 +919,19 @@ function hugeRobots(): string {
   return s;
 }
 
+/** A live site that allows everything and holds nothing yet (the sibling host, the spam mirror). */
+function plainSite(base: Pick<SimSite, "host" | "agency" | "style" | "openArea" | "column">): SimSite {
+  return {
+    ...base,
+    robots: "User-agent: *\nDisallow:\n",
+    dead: false,
+    rateLimit: 0,
+    pages: {},
+    reports: [],
+    agencies: [],
+  };
+}
+
 export function buildSimWeb(opts: BuildSimWebOptions): SimWeb {
   const { sites: n, seed } = opts;
   const years = [...(opts.years ?? [2021, 2022, 2023])].sort((a, b) => a - b);
@@ -1227,19 +1240,7 @@ export function buildSimWeb(opts: BuildSimWebOptions): SimWeb {
 
     // Sibling open-government host: everything under the open area moves to xxgk.<x>.gov.cn.
     if (special === "sibling") {
-      const sib: SimSite = {
-        host: pubHost,
-        agency,
-        style,
-        openArea,
-        column,
-        robots: "User-agent: *\nDisallow:\n",
-        dead: false,
-        rateLimit: 0,
-        pages: {},
-        reports: [],
-        agencies: [],
-      };
+      const sib = plainSite({ host: pubHost, agency, style, openArea, column });
       for (const p of Object.keys(site.pages)) {
         if (!p.startsWith(openArea)) continue;
         sib.pages[p] = site.pages[p] as Page;
@@ -1277,19 +1278,13 @@ export function buildSimWeb(opts: BuildSimWebOptions): SimWeb {
 
   // The spam mirror: copies of site 0's report pages on a non-government domain.
   const src = sites[0] as SimSite;
-  const spam: SimSite = {
+  const spam = plainSite({
     host: SPAM_HOST,
     agency: { name: "政务信息镜像", level: "department", region: "000000" },
     style: "generic",
     openArea: "/",
     column: "/",
-    robots: "User-agent: *\nDisallow:\n",
-    dead: false,
-    rateLimit: 0,
-    pages: {},
-    reports: [],
-    agencies: [],
-  };
+  });
   const copies: Item[] = [];
   src.reports.forEach((r, k) => {
     const page = r.url ? src.pages[new URL(r.url).pathname] : undefined;

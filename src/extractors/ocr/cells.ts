@@ -11,9 +11,8 @@ import { normalizeLabel } from "../../model/normalize.js";
 import type { Box } from "../pdf/geometry.js";
 import type { OcrPool, OcrReading } from "./engine.js";
 import { isTemplateWord, snapLabel } from "./lexicon.js";
-import { crop, type Gray, gray, resize, toPgm } from "./raster.js";
+import { crop, type Gray, gray, inkWithin, resize, toPgm } from "./raster.js";
 import type { PageTables, TableImage } from "./table.js";
-import { inkWithin } from "./words.js";
 
 /** A cell as read, with what the repair step needs to read it again. */
 export interface OcrCell extends GridCell {

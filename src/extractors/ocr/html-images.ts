@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { extractHtml } from "../html.js";
-import { type LineGeo, pageNarrative, textTables } from "../page-text.js";
+import { type LineGeo, pageNarrative, tablesIn, textTables } from "../page-text.js";
 import type { ExtractedLayout, ExtractInput, OcrOutcome } from "../types.js";
 import { OcrUnavailableError, ocrPool } from "./engine.js";
 import { describeOcrPage, ocrPage, TITLE_BLOCK_LINES } from "./page.js";
@@ -63,7 +63,7 @@ export async function extractHtmlWithImages(input: ExtractInput): Promise<Extrac
     }
   }
   if (texts.some((t) => t.trim() !== "")) {
-    const fromText = textTables(layout.grids, texts, geo);
+    const fromText = textTables(tablesIn(layout.grids), texts, geo);
     layout.grids.push(...fromText.grids);
     tables += fromText.grids.length;
     // A page made of pictures (an image stack) has its prose in them; the HTML's own words are

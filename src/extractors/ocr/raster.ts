@@ -4,10 +4,12 @@
  * resample, rotation, adaptive binarisation, and PGM encoding for tesseract. One byte per pixel
  * keeps a 150 dpi A4 page at ~2 MB.
  */
+
 import { createCanvas } from "@napi-rs/canvas";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import UTIF from "utif2";
+import type { Box } from "../pdf/geometry.js";
 import { UnreadableInputError } from "../types.js";
 
 export interface Gray {
@@ -287,4 +289,53 @@ export function toPng(img: Gray): Buffer {
   }
   ctx.putImageData(id, 0, 0);
   return canvas.toBuffer("image/png");
+}
+
+/** Boxes of the connected blobs of `mask` (4-connected), with their pixel counts. */
+export function blobs(mask: Uint8Array, width: number, height: number): { box: Box; n: number }[] {
+  const seen = new Uint8Array(width * height);
+  const stack: number[] = [];
+  const out: { box: Box; n: number }[] = [];
+  const visit = (j: number) => {
+    if (!mask[j] || seen[j]) return;
+    seen[j] = 1;
+    stack.push(j);
+  };
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || seen[start]) continue;
+    let [l, t, r, b, n] = [width, height, -1, -1, 0];
+    seen[start] = 1;
+    stack.push(start);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const y = (i / width) | 0;
+      const x = i - y * width;
+      n++;
+      if (x < l) l = x;
+      if (x > r) r = x;
+      if (y < t) t = y;
+      if (y > b) b = y;
+      if (x > 0) visit(i - 1);
+      if (x < width - 1) visit(i + 1);
+      if (y > 0) visit(i - width);
+      if (y < height - 1) visit(i + width);
+    }
+    out.push({ box: [l, t, r + 1, b + 1], n });
+  }
+  return out;
+}
+
+/** The tight box of the ink inside `box`, or null for fewer than 6 pixels (noise, a rule's halo). */
+export function inkWithin(mask: Uint8Array, width: number, box: Box): Box | null {
+  let [l, t, r, b, n] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1, 0];
+  for (let y = box[1]; y < box[3]; y++)
+    for (let x = box[0]; x < box[2]; x++) {
+      if (!mask[y * width + x]) continue;
+      n++;
+      if (x < l) l = x;
+      if (x > r) r = x;
+      if (y < t) t = y;
+      if (y > b) b = y;
+    }
+  return n < 6 ? null : [l, t, r + 1, b + 1];
 }

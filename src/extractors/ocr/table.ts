@@ -5,9 +5,8 @@
  */
 import type { Box } from "../pdf/geometry.js";
 import { findLattices } from "../pdf/lattice.js";
-import { binarize, type Gray, resize, rotate } from "./raster.js";
+import { binarize, blobs, type Gray, resize, rotate } from "./raster.js";
 import { estimateSkew, findRules } from "./rules.js";
-import { blobs } from "./words.js";
 
 export interface CellBox {
   r0: number;

@@ -7,45 +7,13 @@
  * short words at the same heights, in several columns), so only those pages are read word by word.
  */
 import type { Box } from "../pdf/geometry.js";
+import { groupLines } from "../pdf/lines.js";
+import { blobs, inkWithin } from "./raster.js";
 
 /** A dense page of small print has a few thousand pieces of characters left after smearing. */
 const MAX_PIECES = 40_000;
 /** More words than any page of a report holds. */
 const MAX_WORDS = 6_000;
-
-/** Boxes of the connected blobs of `mask` (4-connected), with their pixel counts. */
-export function blobs(mask: Uint8Array, width: number, height: number): { box: Box; n: number }[] {
-  const seen = new Uint8Array(width * height);
-  const stack: number[] = [];
-  const out: { box: Box; n: number }[] = [];
-  const visit = (j: number) => {
-    if (!mask[j] || seen[j]) return;
-    seen[j] = 1;
-    stack.push(j);
-  };
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || seen[start]) continue;
-    let [l, t, r, b, n] = [width, height, -1, -1, 0];
-    seen[start] = 1;
-    stack.push(start);
-    while (stack.length > 0) {
-      const i = stack.pop()!;
-      const y = (i / width) | 0;
-      const x = i - y * width;
-      n++;
-      if (x < l) l = x;
-      if (x > r) r = x;
-      if (y < t) t = y;
-      if (y > b) b = y;
-      if (x > 0) visit(i - 1);
-      if (x < width - 1) visit(i + 1);
-      if (y > 0) visit(i - width);
-      if (y < height - 1) visit(i + width);
-    }
-    out.push({ box: [l, t, r + 1, b + 1], n });
-  }
-  return out;
-}
 
 /** Fills gaps of at most `gap` pixels between ink along each row. */
 function smearRows(ink: Uint8Array, width: number, height: number, gap: number): Uint8Array {
@@ -143,32 +111,9 @@ export function findWords(
   return words.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
 }
 
-/** The tight box of the ink inside `box`, or null for fewer than 6 pixels (noise, a rule's halo). */
-export function inkWithin(mask: Uint8Array, width: number, box: Box): Box | null {
-  let [l, t, r, b, n] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1, 0];
-  for (let y = box[1]; y < box[3]; y++)
-    for (let x = box[0]; x < box[2]; x++) {
-      if (!mask[y * width + x]) continue;
-      n++;
-      if (x < l) l = x;
-      if (x > r) r = x;
-      if (y < t) t = y;
-      if (y > b) b = y;
-    }
-  return n < 6 ? null : [l, t, r + 1, b + 1];
-}
-
-/** Words on one visual line: centres within half a character height, left to right. */
+/** Words on one visual line (as the text layer's items are grouped), top to bottom, left to right. */
 export function wordLines(words: Box[], textHeight: number): Box[][] {
-  const byY = [...words].sort((a, b) => a[1] + a[3] - (b[1] + b[3]));
-  const lines: { y: number; words: Box[] }[] = [];
-  for (const w of byY) {
-    const y = (w[1] + w[3]) / 2;
-    const line = lines.find((l) => Math.abs(l.y - y) <= textHeight * 0.5);
-    if (line) line.words.push(w);
-    else lines.push({ y, words: [w] });
-  }
-  return lines.sort((a, b) => a.y - b.y).map((l) => l.words.sort((a, b) => a[0] - b[0]));
+  return groupLines(words.map((box) => ({ box, size: textHeight }))).map((line) => line.map((w) => w.box));
 }
 
 /**

@@ -44,9 +44,9 @@ function union(boxes: Box[]): Box {
 }
 
 /** Items grouped into visual lines (centres within half a font size), top to bottom, each left to right. */
-export function groupLines(items: TextItem[]): TextItem[][] {
+export function groupLines<T extends Pick<TextItem, "box" | "size">>(items: T[]): T[][] {
   const sorted = [...items].sort((a, b) => centre(a.box)[1] - centre(b.box)[1] || a.box[0] - b.box[0]);
-  const groups: TextItem[][] = [];
+  const groups: T[][] = [];
   for (const it of sorted) {
     const group = groups[groups.length - 1];
     const ref = group?.[0];
